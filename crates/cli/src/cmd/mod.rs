@@ -1,0 +1,9 @@
+//! One file per subcommand.
+
+pub mod bench;
+pub mod calendar;
+pub mod demo;
+pub mod import;
+pub mod serve;
+pub mod staff;
+pub mod verify;

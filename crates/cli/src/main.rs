@@ -1,0 +1,105 @@
+//! `motcua`: the one-stop-shop server and its operator commands.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+mod clock;
+mod cmd;
+mod setup;
+mod simulate;
+
+/// Motcua — hệ thống một cửa điện tử cấp xã (electronic one-stop shop for commune service centers).
+#[derive(Parser)]
+#[command(name = "motcua", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Where the database is: `sqlite://FILE` (embedded) or `postgres://USER@HOST/DB`.
+#[derive(clap::Args, Clone)]
+struct DatabaseArg {
+    /// Database URL.
+    #[arg(long, env = "MOTCUA_DATABASE_URL", default_value = "sqlite://motcua-data/motcua.db")]
+    database: String,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web application and API.
+    Serve {
+        #[command(flatten)]
+        db: DatabaseArg,
+        /// Address to listen on.
+        #[arg(long, env = "MOTCUA_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: String,
+    },
+    /// Apply database migrations and exit.
+    Migrate {
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+    /// Set up a demo (SQLite in DIR: units, catalog, staff, months of history) and serve it.
+    Demo {
+        #[arg(long, env = "MOTCUA_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// Folder for the demo database.
+        #[arg(long, default_value = "motcua-data")]
+        data: PathBuf,
+        /// Set up, print what was created, and exit without serving.
+        #[arg(long)]
+        no_serve: bool,
+    },
+    /// Import units or a province's procedure catalog.
+    Import {
+        #[command(flatten)]
+        db: DatabaseArg,
+        #[command(subcommand)]
+        what: cmd::import::What,
+    },
+    /// Lunar dates, holidays and due dates.
+    Calendar {
+        #[command(subcommand)]
+        what: cmd::calendar::What,
+    },
+    /// Check every dossier's hash chain and projection; exit 1 and name the first broken link.
+    Verify {
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+    /// Add a staff account.
+    AddStaff {
+        #[command(flatten)]
+        db: DatabaseArg,
+        #[command(flatten)]
+        staff: cmd::staff::NewStaff,
+    },
+    /// Measure durable submissions per second and due-date computations per second.
+    Bench(cmd::bench::Args),
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("MOTCUA_LOG").unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Serve { db, listen } => cmd::serve::run(&db.database, &listen).await,
+        Command::Migrate { db } => {
+            setup::open(&db.database).await?;
+            println!("Đã cập nhật cơ sở dữ liệu / database migrated.");
+            Ok(())
+        }
+        Command::Demo { listen, data, no_serve } => cmd::demo::run(&listen, &data, no_serve).await,
+        Command::Import { db, what } => cmd::import::run(&db.database, what).await,
+        Command::Calendar { what } => cmd::calendar::run(what).await,
+        Command::Verify { db } => cmd::verify::run(&db.database).await,
+        Command::AddStaff { db, staff } => cmd::staff::run(&db.database, staff).await,
+        Command::Bench(args) => cmd::bench::run(args).await,
+    }
+}

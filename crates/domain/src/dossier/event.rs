@@ -1,0 +1,192 @@
+//! Events: the append-only record of everything that happened to a dossier, and how each one
+//! changes the projection ([`evolve`]).
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::{Dossier, DossierCode, FeeLine, NewDossier, Pause, PauseKind, ResultDoc, Status};
+use crate::staff::Actor;
+use crate::unit::UnitCode;
+
+/// What happened, with every value needed to rebuild the dossier from its events alone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum EventKind {
+    Submitted { dossier: Box<NewDossier> },
+    Received { due_at: DateTime<Utc>, calendar_version: u32 },
+    Refused { reason: String },
+    ProcessingStarted,
+    Transferred { from: UnitCode, to: UnitCode, reason: String },
+    SupplementRequested { missing: String },
+    SupplementReceived { due_at: DateTime<Utc> },
+    FinancialObligationRequested { fees: Vec<FeeLine> },
+    FinancialObligationMet { due_at: DateTime<Utc>, online_payment: u8 },
+    Withdrawn { reason: String },
+    Stopped { reason: String },
+    ForwardedForApproval { summary: String },
+    SentBack { reason: String },
+    Decided { results: Vec<ResultDoc> },
+    ResultReturned,
+}
+
+impl EventKind {
+    /// The command name that produced it (`submit`, `receive`, …), as shown in the log.
+    pub fn command(&self) -> &'static str {
+        match self {
+            EventKind::Submitted { .. } => "submit",
+            EventKind::Received { .. } => "receive",
+            EventKind::Refused { .. } => "refuse",
+            EventKind::ProcessingStarted => "start_processing",
+            EventKind::Transferred { .. } => "transfer",
+            EventKind::SupplementRequested { .. } => "request_supplement",
+            EventKind::SupplementReceived { .. } => "receive_supplement",
+            EventKind::FinancialObligationRequested { .. } => "request_financial_obligation",
+            EventKind::FinancialObligationMet { .. } => "confirm_financial_obligation",
+            EventKind::Withdrawn { .. } => "withdraw",
+            EventKind::Stopped { .. } => "stop",
+            EventKind::ForwardedForApproval { .. } => "forward_for_approval",
+            EventKind::SentBack { .. } => "send_back",
+            EventKind::Decided { .. } => "decide",
+            EventKind::ResultReturned => "return_result",
+        }
+    }
+}
+
+/// An event as recorded: its place in the dossier's chain, who, when, and the hashes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    pub dossier: DossierCode,
+    /// 1 for the submission, then +1 per event.
+    pub seq: u32,
+    pub at: DateTime<Utc>,
+    pub actor: Actor,
+    pub before: Option<Status>,
+    pub after: Status,
+    pub kind: EventKind,
+    /// Hex SHA-256 of the previous event (64 zeros for the first).
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+/// Applies one event to the projection. `None` only before the submission event.
+///
+/// Pure and total: events are facts, so evolving never fails; an event that does not fit
+/// (which [`super::decide`] never produces) leaves the state as the event says.
+pub fn evolve(state: Option<Dossier>, code: &DossierCode, at: DateTime<Utc>, kind: &EventKind) -> Dossier {
+    let mut d = match (state, kind) {
+        (_, EventKind::Submitted { dossier }) => {
+            let n = dossier.as_ref().clone();
+            return Dossier {
+                code: code.clone(),
+                procedure: n.procedure,
+                handling_unit: n.receiving_unit.clone(),
+                receiving_unit: n.receiving_unit,
+                channel: n.channel,
+                applicant: n.applicant,
+                status: Status::Submitted,
+                awaiting_approval: false,
+                submitted_at: at,
+                received_at: None,
+                due_at: None,
+                ended_at: None,
+                returned_at: None,
+                calendar_version: 0,
+                pauses: Vec::new(),
+                supplement_requests: 0,
+                components: n.components,
+                fees: n.fees,
+                results: Vec::new(),
+                online_payment: 0,
+                identity_verified: n.identity_verified,
+                pending_note: None,
+                version: 1,
+            };
+        }
+        (Some(d), _) => d,
+        (None, _) => unreachable!("the first event of a dossier is always its submission"),
+    };
+    d.version += 1;
+    let close_pause = |d: &mut Dossier| {
+        if let Some(p) = d.pauses.last_mut().filter(|p| p.until.is_none()) {
+            p.until = Some(at);
+        }
+    };
+    match kind {
+        EventKind::Submitted { .. } => {}
+        EventKind::Received { due_at, calendar_version } => {
+            d.status = Status::Received;
+            d.received_at = Some(at);
+            d.due_at = Some(*due_at);
+            d.calendar_version = *calendar_version;
+        }
+        EventKind::Refused { reason } => {
+            d.status = Status::Refused;
+            d.ended_at.get_or_insert(at);
+            d.pending_note = Some(reason.clone());
+        }
+        EventKind::ProcessingStarted => d.status = Status::Processing,
+        EventKind::Transferred { to, .. } => d.handling_unit = to.clone(),
+        EventKind::SupplementRequested { missing } => {
+            d.status = Status::SupplementRequested;
+            d.supplement_requests += 1;
+            d.awaiting_approval = false;
+            d.pauses.push(Pause { kind: PauseKind::Supplement, from: at, until: None });
+            d.pending_note = Some(missing.clone());
+        }
+        EventKind::SupplementReceived { due_at } => {
+            d.status = Status::Processing;
+            close_pause(&mut d);
+            d.due_at = Some(*due_at);
+            d.pending_note = None;
+        }
+        EventKind::FinancialObligationRequested { fees } => {
+            d.status = Status::FinancialObligation;
+            d.awaiting_approval = false;
+            d.fees.extend(fees.iter().cloned());
+            d.pauses.push(Pause { kind: PauseKind::FinancialObligation, from: at, until: None });
+        }
+        EventKind::FinancialObligationMet { due_at, online_payment } => {
+            d.status = Status::Processing;
+            close_pause(&mut d);
+            d.due_at = Some(*due_at);
+            d.online_payment = *online_payment;
+        }
+        EventKind::Withdrawn { reason } => {
+            close_pause(&mut d);
+            if d.received_at.is_some() {
+                d.ended_at.get_or_insert(at);
+            }
+            d.status = Status::Withdrawn;
+            d.pending_note = Some(reason.clone());
+        }
+        EventKind::Stopped { reason } => {
+            close_pause(&mut d);
+            d.status = Status::Stopped;
+            d.ended_at.get_or_insert(at);
+            d.pending_note = Some(reason.clone());
+        }
+        EventKind::ForwardedForApproval { .. } => d.awaiting_approval = true,
+        EventKind::SentBack { reason } => {
+            d.awaiting_approval = false;
+            d.pending_note = Some(reason.clone());
+        }
+        EventKind::Decided { results } => {
+            d.status = Status::Decided;
+            d.awaiting_approval = false;
+            d.results = results.clone();
+            // The 766 end of processing is the decision ("Đã xử lý xong") whenever there is one.
+            d.ended_at = Some(at);
+            d.pending_note = None;
+        }
+        EventKind::ResultReturned => {
+            d.status = Status::Returned;
+            d.returned_at = Some(at);
+        }
+    }
+    d
+}
+
+/// Rebuilds a dossier from its events (the projection check of `motcua verify`).
+pub fn replay(events: &[Event]) -> Option<Dossier> {
+    events.iter().fold(None, |state, e| Some(evolve(state, &e.dossier, e.at, &e.kind)))
+}

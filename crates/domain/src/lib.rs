@@ -1,0 +1,26 @@
+//! The pure domain of Motcua, the one-stop shop of a commune-level service center.
+//!
+//! No database, HTTP, async runtime or wall clock lives here: time is always an input
+//! (see [`clock`]), and storage is reached only through the traits in [`ports`].
+//!
+//! - [`unit`]: provinces and communes, their agency codes and working hours.
+//! - [`catalog`]: the procedure catalog (thủ tục hành chính) and its import format.
+//! - [`identity`]: personal identification numbers and tax codes.
+//! - [`dossier`]: dossiers (hồ sơ), their codes, statuses, lifecycle and hash-chained events.
+//! - [`calendar`]: the Vietnamese lunar calendar, holidays, working time and deadlines.
+//! - [`staff`]: staff roles and what each may do.
+//! - [`text`]: folding Vietnamese text for diacritic-insensitive search.
+//! - [`error`]: the shape every error shows to a person (code, Vietnamese, English).
+
+pub mod calendar;
+pub mod catalog;
+pub mod clock;
+pub mod dossier;
+pub mod error;
+pub mod identity;
+pub mod ports;
+pub mod staff;
+pub mod text;
+pub mod unit;
+
+pub use error::Described;

@@ -1,0 +1,207 @@
+//! Storage traits the domain owns. `motcua-storage` implements them for SQLite and PostgreSQL,
+//! and one contract test suite checks both.
+
+use std::future::Future;
+
+use chrono::{DateTime, Utc};
+
+use crate::calendar::Amendment;
+use crate::catalog::{Procedure, ProcedureCode};
+use crate::dossier::chain::{BrokenLink, StoredEvent};
+use crate::dossier::{Channel, Dossier, DossierCode, EventKind, NewDossier, SecretHash, Status};
+use crate::error::Described;
+use crate::staff::{Actor, Role, Staff};
+use crate::unit::{Unit, UnitCode};
+
+/// A storage failure. Backend details stay in the message; the domain never sees driver types.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("storage: {0}")]
+    Backend(String),
+}
+
+impl Described for StoreError {
+    fn code(&self) -> &'static str {
+        match self {
+            StoreError::NotFound => "NOT_FOUND",
+            StoreError::Conflict(_) => "CONFLICT",
+            StoreError::Backend(_) => "STORAGE_UNAVAILABLE",
+        }
+    }
+    fn message_vi(&self) -> String {
+        match self {
+            StoreError::NotFound => "Không tìm thấy dữ liệu yêu cầu.".into(),
+            StoreError::Conflict(_) => "Dữ liệu đã tồn tại hoặc vừa được người khác thay đổi; vui lòng thử lại.".into(),
+            StoreError::Backend(_) => "Hệ thống lưu trữ tạm thời không phản hồi; vui lòng thử lại sau ít phút.".into(),
+        }
+    }
+    fn message_en(&self) -> String {
+        match self {
+            StoreError::NotFound => "The requested data was not found.".into(),
+            StoreError::Conflict(_) => {
+                "The data already exists or was just changed by someone else; please retry.".into()
+            }
+            StoreError::Backend(_) => "Storage is temporarily unavailable; please retry in a few minutes.".into(),
+        }
+    }
+}
+
+/// Either the domain refused the change or storage failed; in both cases nothing was written.
+#[derive(Debug, thiserror::Error)]
+pub enum ExecuteError<E> {
+    #[error(transparent)]
+    Rejected(E),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// A search of the procedure catalog.
+#[derive(Debug, Clone, Default)]
+pub struct ProcedureQuery {
+    /// Free text; diacritics and case are ignored.
+    pub text: Option<String>,
+    pub field: Option<String>,
+    pub limit: u32,
+}
+
+/// Filters for listing dossiers; every one is optional.
+#[derive(Debug, Clone, Default)]
+pub struct DossierFilter {
+    /// Dossiers received at or handled by this unit.
+    pub unit: Option<UnitCode>,
+    /// Dossiers of the communes of this province.
+    pub province: Option<UnitCode>,
+    pub status: Option<Status>,
+    pub procedure: Option<ProcedureCode>,
+    pub channel: Option<Channel>,
+    pub due_before: Option<DateTime<Utc>>,
+    /// Only dossiers past their deadline at this instant (unfinished) or finished after it.
+    pub late_at: Option<DateTime<Utc>>,
+    pub submitted_from: Option<DateTime<Utc>>,
+    pub submitted_to: Option<DateTime<Utc>>,
+}
+
+/// A page of dossiers, newest first, with the cursor of the next page.
+#[derive(Debug, Clone)]
+pub struct DossierPage {
+    pub items: Vec<Dossier>,
+    pub next_cursor: Option<String>,
+}
+
+/// An event decided on a dossier being created, appended after its submission.
+#[derive(Debug, Clone)]
+pub struct FollowUp {
+    pub actor: Actor,
+    pub at: DateTime<Utc>,
+    pub kind: EventKind,
+}
+
+/// A dossier to create: the checked submission, who submits it, when, and the secret's hash.
+#[derive(Debug, Clone)]
+pub struct Creation {
+    pub new: NewDossier,
+    pub actor: Actor,
+    pub at: DateTime<Utc>,
+    pub secret: SecretHash,
+}
+
+/// The procedure catalog and the units.
+pub trait CatalogStore: Send + Sync {
+    fn upsert_units(&self, units: &[Unit]) -> impl Future<Output = Result<usize, StoreError>> + Send;
+    fn unit(&self, code: &UnitCode) -> impl Future<Output = Result<Option<Unit>, StoreError>> + Send;
+    /// Provinces when `parent` is `None`, else the communes of that province.
+    fn units(&self, parent: Option<&UnitCode>) -> impl Future<Output = Result<Vec<Unit>, StoreError>> + Send;
+    fn upsert_procedures(&self, procedures: &[Procedure]) -> impl Future<Output = Result<usize, StoreError>> + Send;
+    fn procedure(&self, code: &ProcedureCode) -> impl Future<Output = Result<Option<Procedure>, StoreError>> + Send;
+    fn search_procedures(&self, q: &ProcedureQuery) -> impl Future<Output = Result<Vec<Procedure>, StoreError>> + Send;
+}
+
+/// Dossiers, their events and projections, written together in one transaction.
+pub trait DossierStore: Send + Sync {
+    /// Assigns the next code of the receiving agency's day (no gaps, no duplicates) and writes
+    /// the submission event and projection. `then`, if given, returns further events decided on
+    /// the new dossier, appended in the same transaction (counter intake: submit and receive at
+    /// once; simulations: a whole history). If it fails, nothing is written.
+    fn create<F>(
+        &self,
+        creation: Creation,
+        then: Option<F>,
+    ) -> impl Future<Output = Result<Dossier, ExecuteError<crate::dossier::LifecycleError>>> + Send
+    where
+        F: FnOnce(&Dossier) -> Result<Vec<FollowUp>, crate::dossier::LifecycleError> + Send;
+
+    /// Loads the dossier under a write lock, lets `decide` choose the event, appends it to the
+    /// chain and updates the projection, all in one transaction. If `decide` fails nothing changes.
+    fn execute<F, E>(
+        &self,
+        code: &DossierCode,
+        actor: &Actor,
+        at: DateTime<Utc>,
+        decide: F,
+    ) -> impl Future<Output = Result<Dossier, ExecuteError<E>>> + Send
+    where
+        F: FnOnce(&Dossier) -> Result<EventKind, E> + Send,
+        E: Send;
+
+    fn dossier(&self, code: &DossierCode) -> impl Future<Output = Result<Option<Dossier>, StoreError>> + Send;
+    fn secret_hash(&self, code: &DossierCode) -> impl Future<Output = Result<Option<SecretHash>, StoreError>> + Send;
+    fn list(
+        &self,
+        filter: &DossierFilter,
+        cursor: Option<&str>,
+        limit: u32,
+    ) -> impl Future<Output = Result<DossierPage, StoreError>> + Send;
+    fn events(&self, code: &DossierCode) -> impl Future<Output = Result<Vec<StoredEvent>, StoreError>> + Send;
+    /// Checks every dossier's chain and projection; returns the problems found, first link each.
+    fn verify_all(&self) -> impl Future<Output = Result<VerifyReport, StoreError>> + Send;
+}
+
+/// The outcome of checking the whole event log.
+#[derive(Debug, Clone, Default)]
+pub struct VerifyReport {
+    pub dossiers: u64,
+    pub events: u64,
+    pub broken: Vec<(String, BrokenLink)>,
+    /// Dossiers whose stored projection differs from a replay of their events.
+    pub drifted: Vec<String>,
+}
+
+/// Staff accounts and API tokens.
+pub trait StaffStore: Send + Sync {
+    fn create_staff(
+        &self,
+        username: &str,
+        full_name: &str,
+        role: Role,
+        unit: &UnitCode,
+        password_hash: &str,
+    ) -> impl Future<Output = Result<Staff, StoreError>> + Send;
+    /// The account and its password hash.
+    fn staff_by_username(
+        &self,
+        username: &str,
+    ) -> impl Future<Output = Result<Option<(Staff, String)>, StoreError>> + Send;
+    fn staff_list(&self) -> impl Future<Output = Result<Vec<Staff>, StoreError>> + Send;
+    /// Stores the hash of a bearer token for `staff` until `expires`.
+    fn create_token(
+        &self,
+        token_hash: &str,
+        staff: &Staff,
+        expires: DateTime<Utc>,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn staff_by_token(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<Option<Staff>, StoreError>> + Send;
+}
+
+/// Administrators' amendments to the holiday data.
+pub trait CalendarStore: Send + Sync {
+    fn amendments(&self) -> impl Future<Output = Result<Vec<Amendment>, StoreError>> + Send;
+    fn add_amendment(&self, amendment: &Amendment) -> impl Future<Output = Result<(), StoreError>> + Send;
+}

@@ -1,0 +1,29 @@
+//! SQLite and PostgreSQL storage for Motcua, through sqlx's `Any` driver.
+//!
+//! One set of SQL strings with `$n` placeholders serves both databases; what differs per backend
+//! (transaction start, row locks, migrations) lives in [`db`]. Each module implements one
+//! storage trait of `motcua_domain::ports`:
+//! - [`catalog`]: units and procedures;
+//! - [`dossiers`]: dossiers, their hash-chained events and projections;
+//! - [`staff`]: staff accounts and API tokens;
+//! - [`calendar`]: holiday amendments.
+
+pub mod calendar;
+pub mod catalog;
+mod db;
+pub mod dossiers;
+mod rows;
+pub mod scratch;
+pub mod staff;
+
+pub use db::{Backend, Db, redact};
+
+/// Maps a driver error to the domain's storage error, keeping unique violations apart.
+pub(crate) fn store_err(e: sqlx::Error) -> motcua_domain::ports::StoreError {
+    use motcua_domain::ports::StoreError;
+    match &e {
+        sqlx::Error::RowNotFound => StoreError::NotFound,
+        sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Conflict(d.message().to_string()),
+        _ => StoreError::Backend(e.to_string()),
+    }
+}

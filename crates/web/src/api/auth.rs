@@ -1,0 +1,68 @@
+//! Staff sign-in: `POST /api/v1/auth/login` returns a bearer token; `GET /api/v1/auth/me`.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::{DateTime, Duration, Utc};
+use motcua_domain::ports::StaffStore;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::types::StaffView;
+use crate::auth::{StaffAuth, TOKEN_TTL_HOURS, new_token, verify_password};
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::extract::ApiJson;
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LoginResponse {
+    /// Send as `Authorization: Bearer <token>`.
+    pub token: String,
+    pub expires_at: DateTime<Utc>,
+    pub staff: StaffView,
+}
+
+/// A dummy hash so that an unknown user costs as much time as a wrong password.
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$3kD0yUz1PaX4Q3ymbJHlhTQ1mYkt6kuI7oTIbvb4dWc";
+
+/// Sign in with a username and password.
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
+    responses((status = 200, body = LoginResponse), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn login(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<LoginRequest>,
+) -> ApiResult<Json<LoginResponse>> {
+    let found = state.db.staff_by_username(req.username.trim()).await?;
+    let hash = found.as_ref().map_or(DUMMY_HASH.to_string(), |(_, h)| h.clone());
+    let password = req.password;
+    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.unwrap_or(false);
+    let staff = match found {
+        Some((staff, _)) if ok => staff,
+        _ => {
+            return Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "INVALID_CREDENTIALS",
+                "Tên đăng nhập hoặc mật khẩu không đúng.",
+                "Wrong username or password.",
+            ));
+        }
+    };
+    let (token, hash) = new_token();
+    let expires_at = state.now() + Duration::hours(TOKEN_TTL_HOURS);
+    state.db.create_token(&hash, &staff, expires_at).await?;
+    Ok(Json(LoginResponse { token, expires_at, staff: StaffView::from(&staff) }))
+}
+
+/// The signed-in staff member.
+#[utoipa::path(get, path = "/api/v1/auth/me", tag = "auth", security(("bearer" = [])),
+    responses((status = 200, body = StaffView), (status = 401, body = ErrorBody)))]
+pub async fn me(StaffAuth(staff): StaffAuth) -> Json<StaffView> {
+    Json(StaffView::from(&staff))
+}

@@ -1,0 +1,79 @@
+//! The route table: every URL of Motcua, in one place.
+
+use axum::Router;
+use axum::http::StatusCode;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::api::{auth, calendar, catalog, commands, dossiers, health, units};
+use crate::error::ApiError;
+use crate::openapi::ApiDoc;
+use crate::state::AppState;
+
+/// The API routes and the OpenAPI document generated from their annotations.
+pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(health::health))
+        .routes(routes!(auth::login))
+        .routes(routes!(auth::me))
+        .routes(routes!(catalog::list_procedures))
+        .routes(routes!(catalog::get_procedure))
+        .routes(routes!(units::list_units))
+        .routes(routes!(units::get_unit))
+        .routes(routes!(dossiers::submit_dossier, dossiers::list_dossiers))
+        .routes(routes!(dossiers::get_dossier))
+        .routes(routes!(dossiers::list_events))
+        .routes(routes!(commands::receive))
+        .routes(routes!(commands::refuse))
+        .routes(routes!(commands::start_processing))
+        .routes(routes!(commands::transfer))
+        .routes(routes!(commands::request_supplement))
+        .routes(routes!(commands::receive_supplement))
+        .routes(routes!(commands::request_financial_obligation))
+        .routes(routes!(commands::confirm_financial_obligation))
+        .routes(routes!(commands::withdraw))
+        .routes(routes!(commands::stop))
+        .routes(routes!(commands::forward_for_approval))
+        .routes(routes!(commands::send_back))
+        .routes(routes!(commands::decide_dossier))
+        .routes(routes!(commands::return_result))
+        .routes(routes!(calendar::is_working))
+        .routes(routes!(calendar::working_time))
+        .routes(routes!(calendar::due))
+        .routes(routes!(calendar::holidays))
+        .routes(routes!(calendar::add_amendment))
+        .split_for_parts()
+}
+
+/// The whole application: the API, its OpenAPI document, and envelope-shaped 404/405 answers.
+pub fn app(state: AppState) -> Router {
+    let (api, doc) = api();
+    let doc = std::sync::Arc::new(doc);
+    api.route(
+        "/api/v1/openapi.json",
+        axum::routing::get(move || {
+            let doc = doc.clone();
+            async move { axum::Json((*doc).clone()) }
+        }),
+    )
+    .fallback(|| async {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "ROUTE_NOT_FOUND",
+            "Không có trang hoặc địa chỉ này.",
+            "There is no such page or address.",
+        )
+    })
+    .method_not_allowed_fallback(|| async {
+        ApiError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "METHOD_NOT_ALLOWED",
+            "Phương thức HTTP này không được hỗ trợ tại địa chỉ này.",
+            "This HTTP method is not supported at this address.",
+        )
+    })
+    .layer(tower_http::limit::RequestBodyLimitLayer::new(1024 * 1024))
+    .layer(tower_http::trace::TraceLayer::new_for_http())
+    .with_state(state)
+}

@@ -1,0 +1,88 @@
+//! What every handler shares: the database, the clock, and the calendars.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use motcua_domain::calendar::{CalendarData, WorkCalendar, WorkingHours};
+use motcua_domain::clock::Clock;
+use motcua_domain::ports::{CalendarStore, StoreError};
+use motcua_storage::Db;
+
+/// How long amendments read from the database are trusted before being read again, so that
+/// several app servers converge on an administrator's amendment within this time.
+const CALENDAR_REFRESH: Duration = Duration::from_secs(10);
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub clock: Arc<dyn Clock>,
+    calendars: Arc<Calendars>,
+}
+
+/// The holiday data (embedded rules + the database's amendments) and the working calendars
+/// built from it, cached per (version, working hours).
+struct Calendars {
+    base: CalendarData,
+    current: Mutex<(Instant, Arc<CalendarData>)>,
+    built: Mutex<HashMap<(u32, String), Arc<WorkCalendar>>>,
+}
+
+impl AppState {
+    pub fn new(db: Db, clock: Arc<dyn Clock>) -> AppState {
+        let base = CalendarData::vietnam();
+        let stale = Instant::now().checked_sub(CALENDAR_REFRESH * 2).unwrap_or_else(Instant::now);
+        AppState {
+            db,
+            clock,
+            calendars: Arc::new(Calendars {
+                current: Mutex::new((stale, Arc::new(base.clone()))),
+                base,
+                built: Mutex::new(HashMap::new()),
+            }),
+        }
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// The holiday data with every amendment, re-read from the database at most every 10 s.
+    pub async fn calendar_data(&self) -> Result<Arc<CalendarData>, StoreError> {
+        {
+            let cur = self.calendars.current.lock().expect("calendar lock");
+            if cur.0.elapsed() < CALENDAR_REFRESH {
+                return Ok(cur.1.clone());
+            }
+        }
+        let amendments = self.db.amendments().await?;
+        let data = Arc::new(self.calendars.base.clone().with_amendments(amendments));
+        *self.calendars.current.lock().expect("calendar lock") = (Instant::now(), data.clone());
+        Ok(data)
+    }
+
+    /// Forgets the cached amendments (after this server added one).
+    pub fn invalidate_calendar(&self) {
+        let mut cur = self.calendars.current.lock().expect("calendar lock");
+        cur.0 = Instant::now().checked_sub(CALENDAR_REFRESH * 2).unwrap_or_else(Instant::now);
+    }
+
+    /// The working calendar for `hours` under holiday-data `version` (`None`: the latest).
+    /// Returns it with the version it was built at.
+    pub async fn work_calendar(
+        &self,
+        version: Option<u32>,
+        hours: &WorkingHours,
+    ) -> Result<(Arc<WorkCalendar>, u32), StoreError> {
+        let data = self.calendar_data().await?;
+        let version = version.unwrap_or_else(|| data.latest_version());
+        let key = (version, hours.to_string());
+        if let Some(c) = self.calendars.built.lock().expect("calendar cache").get(&key) {
+            return Ok((c.clone(), version));
+        }
+        let cal = Arc::new(WorkCalendar::new(&data, version, hours.clone()));
+        self.calendars.built.lock().expect("calendar cache").insert(key, cal.clone());
+        Ok((cal, version))
+    }
+}
