@@ -74,7 +74,7 @@ async fn submissions(url: &str, args: &Args, label: &str) -> anyhow::Result<()> 
                     "unit": "28777",
                     "channel": "online",
                     "applicant": {"name": "Nguyễn Văn An", "id_number": "086090001234", "phone": "0912345678"},
-                    "components": [{"code": "TK01", "digitized": true}, {"code": "GCS", "digitized": true}],
+                    "components": [{"code": "TK01", "digitized": true}, {"code": "GT02", "digitized": true}],
                 });
                 let r = client.post(url.as_str()).json(&body).send().await?;
                 anyhow::ensure!(r.status() == 201, "task {t} request {i}: HTTP {}", r.status());

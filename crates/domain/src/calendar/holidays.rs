@@ -4,6 +4,7 @@
 //! administrator's [`Amendment`]s come on top, each numbered; a calendar built "at version
 //! v" applies only amendments numbered v or less, so a deadline can always be recomputed.
 
+use std::fmt;
 use std::sync::Arc;
 
 use chrono::{NaiveDate, Weekday};
@@ -139,11 +140,22 @@ pub(super) struct CalendarFile {
 }
 
 /// Rules, announced schedules and amendments, with the rule days of 1900–2199 precomputed.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct CalendarData {
     file: CalendarFile,
     /// Rule and announced days (no amendments), shared by every calendar built from this.
     days: Arc<DayTable>,
+}
+
+impl fmt::Debug for CalendarData {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CalendarData")
+            .field("title", &self.file.title)
+            .field("rules", &self.file.rules.len())
+            .field("announced", &self.file.announced.len())
+            .field("amendments", &self.file.amendments)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Why calendar data was refused.

@@ -1,6 +1,6 @@
 //! Vietnamese calendar: lunar dates, holidays as versioned data, working time and deadlines.
 //!
-//! - [`lunar`](to_lunar): civil ↔ lunar dates (Hồ Ngọc Đức's method at UTC+7).
+//! - [`to_lunar`], [`from_lunar`]: civil ↔ lunar dates (Hồ Ngọc Đức's method at UTC+7).
 //! - [`WorkingHours`]: a unit's office hours.
 //! - [`CalendarData`]: statutory rules, announced schedules and versioned [`Amendment`]s.
 //! - [`WorkCalendar`]: working days and working time at one amendment version.

@@ -2,6 +2,7 @@
 //!
 //! All local times are Vietnam's, UTC+7 all year; the process's time zone is never read.
 
+use std::fmt;
 use std::sync::Arc;
 
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, TimeDelta, Utc, Weekday};
@@ -37,7 +38,7 @@ pub struct DayInfo {
 ///
 /// Cheap to clone and to query: the holiday table is shared and precomputed for
 /// 1900–2199; later dates have only weekly rest days and amendments.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct WorkCalendar {
     version: u32,
     hours: WorkingHours,
@@ -197,6 +198,16 @@ impl WorkCalendar {
     fn intervals(&self, date: NaiveDate) -> impl Iterator<Item = (NaiveDateTime, NaiveDateTime)> {
         let hours = if self.is_working_day(date) { self.hours.intervals() } else { &[] };
         hours.iter().map(move |&(s, e)| (date.and_time(s), date.and_time(e)))
+    }
+}
+
+impl fmt::Debug for WorkCalendar {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WorkCalendar")
+            .field("version", &self.version)
+            .field("hours", &self.hours.to_string())
+            .field("amended_days", &self.amended.len())
+            .finish_non_exhaustive()
     }
 }
 
