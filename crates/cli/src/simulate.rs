@@ -138,7 +138,7 @@ pub async fn run(db: &Db, plan: &Plan, progress: impl Fn(usize)) -> anyhow::Resu
                 db.create(creation, Some(move |d: &Dossier| script.play(d, &crew, &cal2, version, &proc2, now, seed)))
                     .await?;
                 created += 1;
-                if created % 500 == 0 {
+                if created.is_multiple_of(500) {
                     progress(created);
                 }
             }

@@ -28,14 +28,15 @@ impl CalendarStore for Db {
     }
 
     async fn add_amendment(&self, a: &Amendment) -> Result<(), StoreError> {
+        let mut w = self.write().await?;
         sqlx::query("INSERT INTO calendar_amendments (version, day, working, reason) VALUES ($1, $2, $3, $4)")
             .bind(i64::from(a.version))
             .bind(a.date.to_string())
             .bind(i64::from(a.working))
             .bind(a.reason.clone())
-            .execute(&self.pool)
+            .execute(w.conn())
             .await
             .map_err(store_err)?;
-        Ok(())
+        w.commit().await
     }
 }

@@ -57,7 +57,7 @@ const UNIT_COLUMNS: &str = "code, name, kind, parent, agency, working_hours";
 
 impl CatalogStore for Db {
     async fn upsert_units(&self, units: &[Unit]) -> Result<usize, StoreError> {
-        let mut tx = self.begin_write().await.map_err(store_err)?;
+        let mut w = self.write().await?;
         for u in units {
             sqlx::query(
                 "INSERT INTO units (code, name, kind, parent, agency, working_hours) VALUES ($1, $2, $3, $4, $5, $6)
@@ -70,11 +70,11 @@ impl CatalogStore for Db {
             .bind(u.parent.as_ref().map(|p| p.as_str().to_string()))
             .bind(u.agency.as_str().to_string())
             .bind(u.working_hours.to_string())
-            .execute(&mut *tx)
+            .execute(w.conn())
             .await
             .map_err(store_err)?;
         }
-        tx.commit().await.map_err(store_err)?;
+        w.commit().await?;
         Ok(units.len())
     }
 
@@ -106,7 +106,7 @@ impl CatalogStore for Db {
     }
 
     async fn upsert_procedures(&self, procedures: &[Procedure]) -> Result<usize, StoreError> {
-        let mut tx = self.begin_write().await.map_err(store_err)?;
+        let mut w = self.write().await?;
         for p in procedures {
             let data = serde_json::to_string(p).map_err(|e| StoreError::Backend(e.to_string()))?;
             let search = text::fold(&format!("{} {} {}", p.code, p.name, p.field));
@@ -121,11 +121,11 @@ impl CatalogStore for Db {
             .bind(search)
             .bind(text::fold(&p.field))
             .bind(data)
-            .execute(&mut *tx)
+            .execute(w.conn())
             .await
             .map_err(store_err)?;
         }
-        tx.commit().await.map_err(store_err)?;
+        w.commit().await?;
         Ok(procedures.len())
     }
 

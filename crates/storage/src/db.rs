@@ -4,7 +4,12 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{AnyPool, Executor, Transaction};
+use std::sync::Arc;
+
+use motcua_domain::ports::StoreError;
+use sqlx::{AnyPool, Executor};
+
+use crate::writer::{GroupWriter, Write};
 
 /// Which database is behind the pool.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,6 +23,8 @@ pub enum Backend {
 pub struct Db {
     pub(crate) pool: AnyPool,
     backend: Backend,
+    /// SQLite's group-commit writer; `None` on PostgreSQL.
+    writer: Option<Arc<GroupWriter>>,
 }
 
 impl std::fmt::Debug for Db {
@@ -54,7 +61,7 @@ impl Db {
         let options = AnyConnectOptions::from_str(&url)?;
         let pool = AnyPoolOptions::new()
             .max_connections(match backend {
-                Backend::Sqlite => 8,
+                Backend::Sqlite => 9,
                 Backend::Postgres => 16,
             })
             .acquire_timeout(Duration::from_secs(30))
@@ -71,7 +78,11 @@ impl Db {
             })
             .connect_with(options)
             .await?;
-        Ok(Db { pool, backend })
+        let writer = match backend {
+            Backend::Sqlite => Some(GroupWriter::start(pool.acquire().await?)),
+            Backend::Postgres => None,
+        };
+        Ok(Db { pool, backend, writer })
     }
 
     /// The underlying pool, for operator tools and tests that must reach the tables directly.
@@ -91,12 +102,13 @@ impl Db {
         }
     }
 
-    /// Starts a write transaction. SQLite takes the write lock at once (`BEGIN IMMEDIATE`), so
-    /// concurrent read-then-write transactions wait instead of failing with "database is locked".
-    pub(crate) async fn begin_write(&self) -> Result<Transaction<'static, sqlx::Any>, sqlx::Error> {
-        match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
-            Backend::Postgres => self.pool.begin().await,
+    /// Starts a write: a transaction from the pool on PostgreSQL, a savepoint in SQLite's shared
+    /// group-commit transaction (see [`crate::writer`]). Either way, `commit` returns only once
+    /// the write is durable.
+    pub(crate) async fn write(&self) -> Result<Write<'_>, StoreError> {
+        match &self.writer {
+            Some(w) => w.begin().await,
+            None => Ok(Write::Single(self.pool.begin().await.map_err(crate::store_err)?)),
         }
     }
 
@@ -115,6 +127,9 @@ impl Db {
 
     /// Closes the pool, waiting for connections to finish.
     pub async fn close(&self) {
+        if let Some(w) = &self.writer {
+            crate::writer::close(w).await;
+        }
         self.pool.close().await;
     }
 }

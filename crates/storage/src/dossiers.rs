@@ -8,7 +8,7 @@ use motcua_domain::ports::{Creation, DossierFilter, DossierPage, DossierStore, E
 use motcua_domain::staff::Actor;
 use motcua_domain::unit::AgencyCode;
 use sqlx::any::AnyRow;
-use sqlx::{Any, Row, Transaction};
+use sqlx::{AnyConnection, Row};
 
 use crate::rows::{Params, instant, ms};
 use crate::{Db, store_err};
@@ -30,79 +30,93 @@ fn local_day(at: DateTime<Utc>) -> chrono::NaiveDate {
     at.with_timezone(&vn).date_naive()
 }
 
-/// Appends one event to a locked dossier and rewrites its projection. Returns the new state.
-async fn append(
-    tx: &mut Transaction<'static, Any>,
+/// A dossier row held under the write lock: where its chain ends and its current state.
+struct Locked {
     id: i64,
-    current: Option<Dossier>,
-    code: &DossierCode,
-    actor: &Actor,
-    at: DateTime<Utc>,
-    kind: EventKind,
-    prev_hash: &str,
-) -> Result<Dossier, StoreError> {
-    let seq = current.as_ref().map_or(1, |d| d.version + 1);
-    let before = current.as_ref().map(|d| d.status);
-    let after = evolve(current, code, at, &kind);
-    let actor_json = serde_json::to_string(actor).map_err(|e| corrupt("actor", e))?;
-    let data_json = serde_json::to_string(&kind).map_err(|e| corrupt("event", e))?;
-    let code_str = code.to_string();
-    let hash = Sealed {
-        dossier: &code_str,
-        seq,
-        at,
-        actor_json: &actor_json,
-        before,
-        after: after.status,
-        data_json: &data_json,
-        prev_hash,
+    code: DossierCode,
+    head: String,
+    state: Option<Dossier>,
+}
+
+impl Locked {
+    /// Appends one event to the chain and rewrites the projection, in the caller's transaction.
+    async fn append(
+        &mut self,
+        conn: &mut AnyConnection,
+        actor: &Actor,
+        at: DateTime<Utc>,
+        kind: EventKind,
+    ) -> Result<(), StoreError> {
+        let current = self.state.take();
+        let seq = current.as_ref().map_or(1, |d| d.version + 1);
+        let before = current.as_ref().map(|d| d.status);
+        let after = evolve(current, &self.code, at, &kind);
+        let actor_json = serde_json::to_string(actor).map_err(|e| corrupt("actor", e))?;
+        let data_json = serde_json::to_string(&kind).map_err(|e| corrupt("event", e))?;
+        let code = self.code.to_string();
+        let hash = Sealed {
+            dossier: &code,
+            seq,
+            at,
+            actor_json: &actor_json,
+            before,
+            after: after.status,
+            data_json: &data_json,
+            prev_hash: &self.head,
+        }
+        .hash();
+        sqlx::query(
+            "INSERT INTO dossier_events (dossier_id, seq, at, actor, command, before_status, after_status, data, prev_hash, hash)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(self.id)
+        .bind(i64::from(seq))
+        .bind(ms(at))
+        .bind(actor_json)
+        .bind(kind.command())
+        .bind(before.map(|s| i64::from(s.code())))
+        .bind(i64::from(after.status.code()))
+        .bind(data_json)
+        .bind(self.head.clone())
+        .bind(hash.clone())
+        .execute(&mut *conn)
+        .await
+        .map_err(store_err)?;
+        let data = serde_json::to_string(&after).map_err(|e| corrupt("dossier projection", e))?;
+        sqlx::query(
+            "UPDATE dossiers SET handling_unit = $1, status = $2, received_at = $3, due_at = $4, ended_at = $5,
+               supplement_requests = $6, version = $7, last_hash = $8, data = $9 WHERE id = $10",
+        )
+        .bind(after.handling_unit.as_str().to_string())
+        .bind(i64::from(after.status.code()))
+        .bind(after.received_at.map(ms))
+        .bind(after.due_at.map(ms))
+        .bind(after.ended_at.map(ms))
+        .bind(i64::from(after.supplement_requests))
+        .bind(i64::from(after.version))
+        .bind(hash.clone())
+        .bind(data)
+        .bind(self.id)
+        .execute(&mut *conn)
+        .await
+        .map_err(store_err)?;
+        self.head = hash;
+        self.state = Some(after);
+        Ok(())
     }
-    .hash();
-    sqlx::query(
-        "INSERT INTO dossier_events (dossier_id, seq, at, actor, command, before_status, after_status, data, prev_hash, hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-    )
-    .bind(id)
-    .bind(i64::from(seq))
-    .bind(ms(at))
-    .bind(actor_json)
-    .bind(kind.command())
-    .bind(before.map(|s| i64::from(s.code())))
-    .bind(i64::from(after.status.code()))
-    .bind(data_json)
-    .bind(prev_hash.to_string())
-    .bind(hash.clone())
-    .execute(&mut **tx)
-    .await
-    .map_err(store_err)?;
-    let data = serde_json::to_string(&after).map_err(|e| corrupt("dossier projection", e))?;
-    sqlx::query(
-        "UPDATE dossiers SET handling_unit = $1, status = $2, received_at = $3, due_at = $4, ended_at = $5,
-           supplement_requests = $6, version = $7, last_hash = $8, data = $9 WHERE id = $10",
-    )
-    .bind(after.handling_unit.as_str().to_string())
-    .bind(i64::from(after.status.code()))
-    .bind(after.received_at.map(ms))
-    .bind(after.due_at.map(ms))
-    .bind(after.ended_at.map(ms))
-    .bind(i64::from(after.supplement_requests))
-    .bind(i64::from(after.version))
-    .bind(hash)
-    .bind(data)
-    .bind(id)
-    .execute(&mut **tx)
-    .await
-    .map_err(store_err)?;
-    Ok(after)
+
+    fn into_state(self) -> Result<Dossier, StoreError> {
+        self.state.ok_or_else(|| StoreError::Backend("a dossier without events".into()))
+    }
 }
 
 /// The instant of the dossier's last event: new events are never dated before it, so the
 /// chain's time order holds even when app servers' clocks disagree slightly.
-async fn last_event_at(tx: &mut Transaction<'static, Any>, id: i64, seq: u32) -> Result<DateTime<Utc>, StoreError> {
+async fn last_event_at(conn: &mut AnyConnection, id: i64, seq: u32) -> Result<DateTime<Utc>, StoreError> {
     let at: i64 = sqlx::query_scalar("SELECT at FROM dossier_events WHERE dossier_id = $1 AND seq = $2")
         .bind(id)
         .bind(i64::from(seq))
-        .fetch_one(&mut **tx)
+        .fetch_one(conn)
         .await
         .map_err(store_err)?;
     Ok(instant(at))
@@ -113,10 +127,10 @@ impl DossierStore for Db {
     where
         F: FnOnce(&Dossier) -> Result<Vec<FollowUp>, LifecycleError> + Send,
     {
-        let mut tx = self.begin_write().await.map_err(store_err)?;
+        let mut w = self.write().await?;
         let unit = sqlx::query("SELECT agency, parent FROM units WHERE code = $1")
             .bind(c.new.receiving_unit.as_str().to_string())
-            .fetch_optional(&mut *tx)
+            .fetch_optional(w.conn())
             .await
             .map_err(store_err)?
             .ok_or(StoreError::NotFound)?;
@@ -132,7 +146,7 @@ impl DossierStore for Db {
         )
         .bind(agency.as_str().to_string())
         .bind(day.to_string())
-        .fetch_one(&mut *tx)
+        .fetch_one(w.conn())
         .await
         .map_err(store_err)?;
         let code = DossierCode::new(agency, day, u32::try_from(seq).map_err(|e| corrupt("sequence", e))?);
@@ -151,20 +165,27 @@ impl DossierStore for Db {
         .bind(ms(c.at))
         .bind(c.secret.as_str().to_string())
         .bind(GENESIS)
-        .fetch_one(&mut *tx)
+        .fetch_one(w.conn())
         .await
         .map_err(store_err)?;
-        let mut dossier = append(&mut tx, id, None, &code, &c.actor, c.at, kind, GENESIS).await?;
+        let mut locked = Locked { id, code, head: GENESIS.to_string(), state: None };
+        locked.append(w.conn(), &c.actor, c.at, kind).await?;
         if let Some(then) = then {
+            let follow_ups = match then(locked.state.as_ref().expect("just appended")) {
+                Ok(f) => f,
+                Err(e) => {
+                    w.rollback().await;
+                    return Err(ExecuteError::Rejected(e));
+                }
+            };
             let mut at = c.at;
-            for f in then(&dossier).map_err(ExecuteError::Rejected)? {
+            for f in follow_ups {
                 at = at.max(f.at);
-                let prev = last_hash(&mut tx, id).await?;
-                dossier = append(&mut tx, id, Some(dossier), &code, &f.actor, at, f.kind, &prev).await?;
+                locked.append(w.conn(), &f.actor, at, f.kind).await?;
             }
         }
-        tx.commit().await.map_err(store_err)?;
-        Ok(dossier)
+        w.commit().await?;
+        Ok(locked.into_state()?)
     }
 
     async fn execute<F, E>(
@@ -178,22 +199,29 @@ impl DossierStore for Db {
         F: FnOnce(&Dossier) -> Result<EventKind, E> + Send,
         E: Send,
     {
-        let mut tx = self.begin_write().await.map_err(store_err)?;
+        let mut w = self.write().await?;
         let row =
             sqlx::query(&format!("SELECT id, data, last_hash FROM dossiers WHERE code = $1{}", self.for_update()))
                 .bind(code.to_string())
-                .fetch_optional(&mut *tx)
+                .fetch_optional(w.conn())
                 .await
                 .map_err(store_err)?
                 .ok_or(StoreError::NotFound)?;
         let id: i64 = row.try_get("id").map_err(store_err)?;
         let prev: String = row.try_get("last_hash").map_err(store_err)?;
         let current = dossier_from_row(&row)?;
-        let kind = decide(&current).map_err(ExecuteError::Rejected)?;
-        let at = at.max(last_event_at(&mut tx, id, current.version).await?);
-        let after = append(&mut tx, id, Some(current), code, actor, at, kind, &prev).await?;
-        tx.commit().await.map_err(store_err)?;
-        Ok(after)
+        let kind = match decide(&current) {
+            Ok(k) => k,
+            Err(e) => {
+                w.rollback().await;
+                return Err(ExecuteError::Rejected(e));
+            }
+        };
+        let at = at.max(last_event_at(w.conn(), id, current.version).await?);
+        let mut locked = Locked { id, code: code.clone(), head: prev, state: Some(current) };
+        locked.append(w.conn(), actor, at, kind).await?;
+        w.commit().await?;
+        Ok(locked.into_state()?)
     }
 
     async fn dossier(&self, code: &DossierCode) -> Result<Option<Dossier>, StoreError> {
@@ -287,14 +315,6 @@ impl DossierStore for Db {
     async fn verify_all(&self) -> Result<motcua_domain::ports::VerifyReport, StoreError> {
         verify::verify_all(self).await
     }
-}
-
-async fn last_hash(tx: &mut Transaction<'static, Any>, id: i64) -> Result<String, StoreError> {
-    sqlx::query_scalar("SELECT last_hash FROM dossiers WHERE id = $1")
-        .bind(id)
-        .fetch_one(&mut **tx)
-        .await
-        .map_err(store_err)
 }
 
 /// Reads a stored event, keeping the exact JSON texts its hash covers. An unreadable payload is

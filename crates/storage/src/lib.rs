@@ -15,6 +15,7 @@ pub mod dossiers;
 mod rows;
 pub mod scratch;
 pub mod staff;
+mod writer;
 
 pub use db::{Backend, Db, redact};
 

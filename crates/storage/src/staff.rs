@@ -33,6 +33,7 @@ impl StaffStore for Db {
         unit: &UnitCode,
         password_hash: &str,
     ) -> Result<Staff, StoreError> {
+        let mut w = self.write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO staff (username, full_name, role, unit, password_hash) VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
@@ -41,9 +42,10 @@ impl StaffStore for Db {
         .bind(role.as_str())
         .bind(unit.as_str().to_string())
         .bind(password_hash.to_string())
-        .fetch_one(&self.pool)
+        .fetch_one(w.conn())
         .await
         .map_err(store_err)?;
+        w.commit().await?;
         Ok(Staff { id: StaffId(id), username: username.into(), full_name: full_name.into(), role, unit: unit.clone() })
     }
 
@@ -65,14 +67,15 @@ impl StaffStore for Db {
     }
 
     async fn create_token(&self, token_hash: &str, staff: &Staff, expires: DateTime<Utc>) -> Result<(), StoreError> {
+        let mut w = self.write().await?;
         sqlx::query("INSERT INTO api_tokens (token_hash, staff_id, expires_at) VALUES ($1, $2, $3)")
             .bind(token_hash.to_string())
             .bind(staff.id.0)
             .bind(ms(expires))
-            .execute(&self.pool)
+            .execute(w.conn())
             .await
             .map_err(store_err)?;
-        Ok(())
+        w.commit().await
     }
 
     async fn staff_by_token(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<Staff>, StoreError> {

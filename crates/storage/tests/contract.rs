@@ -391,3 +391,34 @@ async fn verify_names_the_first_broken_link_of_edited_deleted_or_backdated_event
     })
     .await;
 }
+
+#[tokio::test]
+async fn refused_writes_among_concurrent_ones_leave_no_trace() {
+    on_both(|db| async move {
+        let at = vn(2026, 11, 25, 14, 0);
+        let tasks: Vec<_> = (0..30)
+            .map(|i| {
+                let db = db.clone();
+                tokio::spawn(async move {
+                    let then = move |_: &Dossier| -> Result<Vec<FollowUp>, LifecycleError> {
+                        if i % 3 == 0 { Err(LifecycleError::ReasonRequired) } else { Ok(Vec::new()) }
+                    };
+                    db.create(creation("28783", at), Some(then)).await.ok().map(|d| d.code.seq())
+                })
+            })
+            .collect();
+        let mut seqs: Vec<u32> =
+            futures::future::join_all(tasks).await.into_iter().filter_map(|r| r.unwrap()).collect();
+        seqs.sort_unstable();
+        assert_eq!(seqs, (1..=20).collect::<Vec<_>>(), "accepted writes get consecutive codes");
+        let page = db
+            .list(&DossierFilter { unit: Some(UnitCode::parse("28783").unwrap()), ..Default::default() }, None, 100)
+            .await
+            .unwrap();
+        assert_eq!(page.items.len(), 20, "refused writes are not stored");
+        let report = db.verify_all().await.unwrap();
+        assert_eq!(report.events, 20);
+        assert!(report.broken.is_empty() && report.drifted.is_empty());
+    })
+    .await;
+}

@@ -153,6 +153,7 @@ pub fn evolve(state: Option<Dossier>, code: &DossierCode, at: DateTime<Utc>, kin
         }
         EventKind::Withdrawn { reason } => {
             close_pause(&mut d);
+            d.awaiting_approval = false;
             if d.received_at.is_some() {
                 d.ended_at.get_or_insert(at);
             }
@@ -161,6 +162,7 @@ pub fn evolve(state: Option<Dossier>, code: &DossierCode, at: DateTime<Utc>, kin
         }
         EventKind::Stopped { reason } => {
             close_pause(&mut d);
+            d.awaiting_approval = false;
             d.status = Status::Stopped;
             d.ended_at.get_or_insert(at);
             d.pending_note = Some(reason.clone());

@@ -26,7 +26,6 @@ async fn a_birth_registration_goes_from_online_submission_to_returned_result() {
 
         let intake = app.token("28777", Role::IntakeOfficer).await;
         let specialist = app.token("28777", Role::Specialist).await;
-        let leader = app.token("28777", Role::Leader).await;
         app.clock.advance(Duration::minutes(30));
         let d = app.act(&code, "receive", &intake, json!({})).await;
         // Same-day procedure received 09:30 before the 15:00 cut-off: due 17:00 that day.
