@@ -166,7 +166,6 @@ async fn imports_a_good_catalog(dir: &TempDir, url: &str) {
         procedure_name(&db, "2.000635").await.as_deref(),
         Some("Cấp bản sao Trích lục hộ tịch, bản sao Giấy khai sinh")
     );
-    db.close().await;
 }
 
 async fn rejects_a_catalog_with_bad_rows(dir: &TempDir, url: &str) {
@@ -185,7 +184,6 @@ async fn rejects_a_catalog_with_bad_rows(dir: &TempDir, url: &str) {
     for code in ["1.001193", "2.000635", "1.001612", "1.000656"] {
         assert_eq!(procedure_name(&db, code).await, None, "{code} was imported from a rejected file");
     }
-    db.close().await;
 }
 
 /// A valid row, then a bad online level, a non-numeric time and an impossible date.
@@ -225,7 +223,7 @@ async fn verify_passes_a_fresh_demo_and_names_the_dossier_and_event_of_a_tampere
         .await
         .unwrap();
     assert_eq!(changed.rows_affected(), 1);
-    db.close().await;
+    drop(db);
 
     let broken = motcua(&dir, &["verify", "--database", &url]);
     assert_eq!(broken.status.code(), Some(1), "{broken}");
@@ -489,7 +487,5 @@ async fn procedure_name(db: &Db, code: &str) -> Option<String> {
 
 async fn dossier_count(url: &str) -> i64 {
     let db = Db::connect(url).await.unwrap();
-    let n = sqlx::query_scalar("SELECT COUNT(*) FROM dossiers").fetch_one(db.pool()).await.unwrap();
-    db.close().await;
-    n
+    sqlx::query_scalar("SELECT COUNT(*) FROM dossiers").fetch_one(db.pool()).await.unwrap()
 }

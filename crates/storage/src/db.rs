@@ -23,8 +23,8 @@ pub enum Backend {
 pub struct Db {
     pub(crate) pool: AnyPool,
     backend: Backend,
-    /// SQLite's group-commit writer; `None` on PostgreSQL.
-    writer: Option<Arc<GroupWriter>>,
+    /// The group-commit writer every write goes through.
+    writer: Arc<GroupWriter>,
 }
 
 impl std::fmt::Debug for Db {
@@ -62,7 +62,7 @@ impl Db {
         let pool = AnyPoolOptions::new()
             .max_connections(match backend {
                 Backend::Sqlite => 9,
-                Backend::Postgres => 16,
+                Backend::Postgres => 17,
             })
             .acquire_timeout(Duration::from_secs(30))
             .after_connect(move |conn, _| {
@@ -78,10 +78,11 @@ impl Db {
             })
             .connect_with(options)
             .await?;
-        let writer = match backend {
-            Backend::Sqlite => Some(GroupWriter::start(pool.acquire().await?)),
-            Backend::Postgres => None,
+        let begin = match backend {
+            Backend::Sqlite => "BEGIN IMMEDIATE",
+            Backend::Postgres => "BEGIN",
         };
+        let writer = GroupWriter::start(pool.acquire().await?, begin);
         Ok(Db { pool, backend, writer })
     }
 
@@ -102,14 +103,10 @@ impl Db {
         }
     }
 
-    /// Starts a write: a transaction from the pool on PostgreSQL, a savepoint in SQLite's shared
-    /// group-commit transaction (see [`crate::writer`]). Either way, `commit` returns only once
-    /// the write is durable.
+    /// Starts a write: a savepoint in the shared group-commit transaction (see [`crate::writer`]);
+    /// its `commit` returns only once the write is durable.
     pub(crate) async fn write(&self) -> Result<Write<'_>, StoreError> {
-        match &self.writer {
-            Some(w) => w.begin().await,
-            None => Ok(Write::Single(self.pool.begin().await.map_err(crate::store_err)?)),
-        }
+        self.writer.begin().await
     }
 
     /// The row-lock suffix for a read that precedes a write (SQLite already holds the lock).
@@ -127,9 +124,7 @@ impl Db {
 
     /// Closes the pool, waiting for connections to finish.
     pub async fn close(&self) {
-        if let Some(w) = &self.writer {
-            crate::writer::close(w).await;
-        }
+        crate::writer::close(&self.writer).await;
         self.pool.close().await;
     }
 }

@@ -30,23 +30,34 @@ fn local_day(at: DateTime<Utc>) -> chrono::NaiveDate {
     at.with_timezone(&vn).date_naive()
 }
 
-/// A dossier row held under the write lock: where its chain ends and its current state.
-struct Locked {
-    id: i64,
-    code: DossierCode,
-    head: String,
-    state: Option<Dossier>,
+/// One event sealed in memory, ready to insert.
+struct SealedRow {
+    seq: u32,
+    at: DateTime<Utc>,
+    actor_json: String,
+    command: &'static str,
+    before: Option<Status>,
+    after: Status,
+    data_json: String,
+    prev_hash: String,
+    hash: String,
 }
 
-impl Locked {
-    /// Appends one event to the chain and rewrites the projection, in the caller's transaction.
-    async fn append(
-        &mut self,
-        conn: &mut AnyConnection,
-        actor: &Actor,
-        at: DateTime<Utc>,
-        kind: EventKind,
-    ) -> Result<(), StoreError> {
+/// A dossier whose new events are sealed in memory first, then written with its projection in
+/// as few statements as possible (one multi-row insert for the events, one write of the row).
+struct Pending {
+    code: DossierCode,
+    head: String,
+    last_at: Option<DateTime<Utc>>,
+    state: Option<Dossier>,
+    rows: Vec<SealedRow>,
+}
+
+impl Pending {
+    /// Evolves the state and seals the event onto the chain. Its instant is never before the
+    /// previous event's, so the chain's time order holds even when servers' clocks disagree.
+    fn push(&mut self, actor: &Actor, at: DateTime<Utc>, kind: EventKind) -> Result<(), StoreError> {
+        let at = self.last_at.map_or(at, |last| at.max(last));
         let current = self.state.take();
         let seq = current.as_ref().map_or(1, |d| d.version + 1);
         let before = current.as_ref().map(|d| d.status);
@@ -65,61 +76,115 @@ impl Locked {
             prev_hash: &self.head,
         }
         .hash();
-        sqlx::query(
-            "INSERT INTO dossier_events (dossier_id, seq, at, actor, command, before_status, after_status, data, prev_hash, hash)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        )
-        .bind(self.id)
-        .bind(i64::from(seq))
-        .bind(ms(at))
-        .bind(actor_json)
-        .bind(kind.command())
-        .bind(before.map(|s| i64::from(s.code())))
-        .bind(i64::from(after.status.code()))
-        .bind(data_json)
-        .bind(self.head.clone())
-        .bind(hash.clone())
-        .execute(&mut *conn)
-        .await
-        .map_err(store_err)?;
-        let data = serde_json::to_string(&after).map_err(|e| corrupt("dossier projection", e))?;
-        sqlx::query(
-            "UPDATE dossiers SET handling_unit = $1, status = $2, received_at = $3, due_at = $4, ended_at = $5,
-               supplement_requests = $6, version = $7, last_hash = $8, data = $9 WHERE id = $10",
-        )
-        .bind(after.handling_unit.as_str().to_string())
-        .bind(i64::from(after.status.code()))
-        .bind(after.received_at.map(ms))
-        .bind(after.due_at.map(ms))
-        .bind(after.ended_at.map(ms))
-        .bind(i64::from(after.supplement_requests))
-        .bind(i64::from(after.version))
-        .bind(hash.clone())
-        .bind(data)
-        .bind(self.id)
-        .execute(&mut *conn)
-        .await
-        .map_err(store_err)?;
-        self.head = hash;
+        self.rows.push(SealedRow {
+            seq,
+            at,
+            actor_json,
+            command: kind.command(),
+            before,
+            after: after.status,
+            data_json,
+            prev_hash: std::mem::replace(&mut self.head, hash.clone()),
+            hash,
+        });
+        self.last_at = Some(at);
         self.state = Some(after);
         Ok(())
     }
 
-    fn into_state(self) -> Result<Dossier, StoreError> {
-        self.state.ok_or_else(|| StoreError::Backend("a dossier without events".into()))
+    fn state(&self) -> Result<&Dossier, StoreError> {
+        self.state.as_ref().ok_or_else(|| StoreError::Backend("a dossier without events".into()))
     }
-}
 
-/// The instant of the dossier's last event: new events are never dated before it, so the
-/// chain's time order holds even when app servers' clocks disagree slightly.
-async fn last_event_at(conn: &mut AnyConnection, id: i64, seq: u32) -> Result<DateTime<Utc>, StoreError> {
-    let at: i64 = sqlx::query_scalar("SELECT at FROM dossier_events WHERE dossier_id = $1 AND seq = $2")
+    /// Inserts the sealed events of dossier `id` in one statement.
+    async fn insert_events(&self, conn: &mut AnyConnection, id: i64) -> Result<(), StoreError> {
+        let mut p = Params::default();
+        let mut values = Vec::with_capacity(self.rows.len());
+        for r in &self.rows {
+            let cols = [
+                p.int(id),
+                p.int(i64::from(r.seq)),
+                p.int(ms(r.at)),
+                p.text(r.actor_json.clone()),
+                p.text(r.command),
+                r.before.map_or_else(|| "NULL".to_string(), |b| p.int(i64::from(b.code()))),
+                p.int(i64::from(r.after.code())),
+                p.text(r.data_json.clone()),
+                p.text(r.prev_hash.clone()),
+                p.text(r.hash.clone()),
+            ];
+            values.push(format!("({})", cols.join(", ")));
+        }
+        let sql = format!(
+            "INSERT INTO dossier_events (dossier_id, seq, at, actor, command, before_status, after_status, data, prev_hash, hash)
+             VALUES {}",
+            values.join(", ")
+        );
+        p.apply(sqlx::query(&sql)).execute(conn).await.map_err(store_err)?;
+        Ok(())
+    }
+
+    /// Rewrites the projection of an existing dossier.
+    async fn update_row(&self, conn: &mut AnyConnection, id: i64) -> Result<(), StoreError> {
+        let d = self.state()?;
+        let data = serde_json::to_string(d).map_err(|e| corrupt("dossier projection", e))?;
+        sqlx::query(
+            "UPDATE dossiers SET handling_unit = $1, status = $2, received_at = $3, due_at = $4, ended_at = $5,
+               supplement_requests = $6, version = $7, last_hash = $8, last_event_at = $9, data = $10 WHERE id = $11",
+        )
+        .bind(d.handling_unit.as_str().to_string())
+        .bind(i64::from(d.status.code()))
+        .bind(d.received_at.map(ms))
+        .bind(d.due_at.map(ms))
+        .bind(d.ended_at.map(ms))
+        .bind(i64::from(d.supplement_requests))
+        .bind(i64::from(d.version))
+        .bind(self.head.clone())
+        .bind(self.last_at.map(ms).unwrap_or_default())
+        .bind(data)
         .bind(id)
-        .bind(i64::from(seq))
-        .fetch_one(conn)
+        .execute(conn)
         .await
         .map_err(store_err)?;
-    Ok(instant(at))
+        Ok(())
+    }
+
+    /// Inserts a new dossier's row with its projection; returns its id.
+    async fn insert_row(
+        &self,
+        conn: &mut AnyConnection,
+        province: &str,
+        secret: &SecretHash,
+    ) -> Result<i64, StoreError> {
+        let d = self.state()?;
+        let data = serde_json::to_string(d).map_err(|e| corrupt("dossier projection", e))?;
+        sqlx::query_scalar(
+            "INSERT INTO dossiers (code, procedure_code, receiving_unit, handling_unit, province, channel, status,
+               submitted_at, received_at, due_at, ended_at, supplement_requests, secret_hash, version, last_hash,
+               last_event_at, data)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id",
+        )
+        .bind(self.code.to_string())
+        .bind(d.procedure.as_str().to_string())
+        .bind(d.receiving_unit.as_str().to_string())
+        .bind(d.handling_unit.as_str().to_string())
+        .bind(province.to_string())
+        .bind(i64::from(d.channel.code()))
+        .bind(i64::from(d.status.code()))
+        .bind(ms(d.submitted_at))
+        .bind(d.received_at.map(ms))
+        .bind(d.due_at.map(ms))
+        .bind(d.ended_at.map(ms))
+        .bind(i64::from(d.supplement_requests))
+        .bind(secret.as_str().to_string())
+        .bind(i64::from(d.version))
+        .bind(self.head.clone())
+        .bind(self.last_at.map(ms).unwrap_or_default())
+        .bind(data)
+        .fetch_one(conn)
+        .await
+        .map_err(store_err)
+    }
 }
 
 impl DossierStore for Db {
@@ -150,42 +215,25 @@ impl DossierStore for Db {
         .await
         .map_err(store_err)?;
         let code = DossierCode::new(agency, day, u32::try_from(seq).map_err(|e| corrupt("sequence", e))?);
-        let kind = EventKind::Submitted { dossier: Box::new(c.new.clone()) };
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO dossiers (code, procedure_code, receiving_unit, handling_unit, province, channel, status,
-               submitted_at, supplement_requests, secret_hash, version, last_hash, data)
-             VALUES ($1, $2, $3, $3, $4, $5, $6, $7, 0, $8, 0, $9, '{}') RETURNING id",
-        )
-        .bind(code.to_string())
-        .bind(c.new.procedure.as_str().to_string())
-        .bind(c.new.receiving_unit.as_str().to_string())
-        .bind(province.unwrap_or_default())
-        .bind(i64::from(c.new.channel.code()))
-        .bind(i64::from(Status::Submitted.code()))
-        .bind(ms(c.at))
-        .bind(c.secret.as_str().to_string())
-        .bind(GENESIS)
-        .fetch_one(w.conn())
-        .await
-        .map_err(store_err)?;
-        let mut locked = Locked { id, code, head: GENESIS.to_string(), state: None };
-        locked.append(w.conn(), &c.actor, c.at, kind).await?;
+        let mut pending = Pending { code, head: GENESIS.to_string(), last_at: None, state: None, rows: Vec::new() };
+        pending.push(&c.actor, c.at, EventKind::Submitted { dossier: Box::new(c.new) })?;
         if let Some(then) = then {
-            let follow_ups = match then(locked.state.as_ref().expect("just appended")) {
-                Ok(f) => f,
+            match then(pending.state()?) {
+                Ok(follow_ups) => {
+                    for f in follow_ups {
+                        pending.push(&f.actor, f.at, f.kind)?;
+                    }
+                }
                 Err(e) => {
                     w.rollback().await;
                     return Err(ExecuteError::Rejected(e));
                 }
-            };
-            let mut at = c.at;
-            for f in follow_ups {
-                at = at.max(f.at);
-                locked.append(w.conn(), &f.actor, at, f.kind).await?;
             }
         }
+        let id = pending.insert_row(w.conn(), province.as_deref().unwrap_or_default(), &c.secret).await?;
+        pending.insert_events(w.conn(), id).await?;
         w.commit().await?;
-        Ok(locked.into_state()?)
+        Ok(pending.state.take().expect("pushed above"))
     }
 
     async fn execute<F, E>(
@@ -200,13 +248,15 @@ impl DossierStore for Db {
         E: Send,
     {
         let mut w = self.write().await?;
-        let row =
-            sqlx::query(&format!("SELECT id, data, last_hash FROM dossiers WHERE code = $1{}", self.for_update()))
-                .bind(code.to_string())
-                .fetch_optional(w.conn())
-                .await
-                .map_err(store_err)?
-                .ok_or(StoreError::NotFound)?;
+        let row = sqlx::query(&format!(
+            "SELECT id, data, last_hash, last_event_at FROM dossiers WHERE code = $1{}",
+            self.for_update()
+        ))
+        .bind(code.to_string())
+        .fetch_optional(w.conn())
+        .await
+        .map_err(store_err)?
+        .ok_or(StoreError::NotFound)?;
         let id: i64 = row.try_get("id").map_err(store_err)?;
         let prev: String = row.try_get("last_hash").map_err(store_err)?;
         let current = dossier_from_row(&row)?;
@@ -217,11 +267,14 @@ impl DossierStore for Db {
                 return Err(ExecuteError::Rejected(e));
             }
         };
-        let at = at.max(last_event_at(w.conn(), id, current.version).await?);
-        let mut locked = Locked { id, code: code.clone(), head: prev, state: Some(current) };
-        locked.append(w.conn(), actor, at, kind).await?;
+        let last_at = instant(row.try_get("last_event_at").map_err(store_err)?);
+        let mut pending =
+            Pending { code: code.clone(), head: prev, last_at: Some(last_at), state: Some(current), rows: Vec::new() };
+        pending.push(actor, at, kind)?;
+        pending.insert_events(w.conn(), id).await?;
+        pending.update_row(w.conn(), id).await?;
         w.commit().await?;
-        Ok(locked.into_state()?)
+        Ok(pending.state.take().expect("pushed above"))
     }
 
     async fn dossier(&self, code: &DossierCode) -> Result<Option<Dossier>, StoreError> {

@@ -1,14 +1,16 @@
-//! Every write goes through [`Db::write`]. On PostgreSQL that is a plain transaction from the
-//! pool (the server batches concurrent commits into one WAL flush by itself). On SQLite, which
-//! has one writer at a time, it is a *group commit*: one dedicated connection, each write in its
-//! own savepoint of a shared transaction, and one fsynced `COMMIT` for everyone who joined it.
-//! Nobody is answered before the commit that holds their write has reached the disk.
+//! Every write goes through [`crate::Db::write`]: a *group commit*. Each app server has one
+//! dedicated writer connection; each write runs in its own savepoint of a shared transaction, and
+//! one fsynced `COMMIT` makes everyone who joined it durable. Nobody is answered before the
+//! commit that holds their write has reached the disk. SQLite allows one writer anyway; on
+//! PostgreSQL it also keeps hot rows (an agency's daily dossier counter) locked for one commit per
+//! batch instead of one per dossier. Several app servers on one PostgreSQL each have their own
+//! writer; row locks order them.
 
 use std::sync::Arc;
 
 use motcua_domain::ports::StoreError;
 use sqlx::pool::PoolConnection;
-use sqlx::{Any, AnyConnection, Connection, Executor, Transaction};
+use sqlx::{Any, AnyConnection, Executor, Transaction};
 use tokio::sync::{Mutex, MutexGuard, Notify, watch};
 
 use crate::store_err;
@@ -18,13 +20,16 @@ type Outcome = Option<Result<(), String>>;
 
 /// SQLite's single writer connection and the transaction currently open on it.
 pub(crate) struct GroupWriter {
+    /// `BEGIN IMMEDIATE` on SQLite (take the write lock at once), `BEGIN` on PostgreSQL.
+    begin: &'static str,
     state: Mutex<WriterState>,
     wake: Notify,
     committer: std::sync::Mutex<Option<tokio::task::AbortHandle>>,
 }
 
 pub(crate) struct WriterState {
-    conn: PoolConnection<Any>,
+    /// `None` once the writer is closed.
+    conn: Option<PoolConnection<Any>>,
     /// The open shared transaction and the channel its outcome is announced on.
     open: Option<watch::Sender<Outcome>>,
     /// A write was abandoned inside its savepoint (its task was cancelled): undo it first.
@@ -33,9 +38,10 @@ pub(crate) struct WriterState {
 
 impl GroupWriter {
     /// Takes one connection for writing and starts the committer task.
-    pub(crate) fn start(conn: PoolConnection<Any>) -> Arc<GroupWriter> {
+    pub(crate) fn start(conn: PoolConnection<Any>, begin: &'static str) -> Arc<GroupWriter> {
         let writer = Arc::new(GroupWriter {
-            state: Mutex::new(WriterState { conn, open: None, dirty: false }),
+            begin,
+            state: Mutex::new(WriterState { conn: Some(conn), open: None, dirty: false }),
             wake: Notify::new(),
             committer: std::sync::Mutex::new(None),
         });
@@ -44,17 +50,20 @@ impl GroupWriter {
             loop {
                 w.wake.notified().await;
                 let mut st = w.state.lock().await;
+                if st.conn.is_none() {
+                    return;
+                }
                 // A write abandoned inside its savepoint is undone, never committed.
                 if st.dirty {
                     st.dirty = false;
-                    if st.conn.execute("ROLLBACK TO w; RELEASE w").await.is_err() {
+                    if st.conn().execute("ROLLBACK TO w; RELEASE w").await.is_err() {
                         abort(&mut st).await;
                     }
                 }
                 if let Some(outcome) = st.open.take() {
-                    let r = st.conn.execute("COMMIT").await.map(|_| ()).map_err(|e| e.to_string());
+                    let r = st.conn().execute("COMMIT").await.map(|_| ()).map_err(|e| e.to_string());
                     if r.is_err() {
-                        let _ = st.conn.execute("ROLLBACK").await;
+                        let _ = st.conn().execute("ROLLBACK").await;
                     }
                     let _ = outcome.send(Some(r));
                 }
@@ -75,17 +84,20 @@ pub(crate) enum Write<'a> {
 impl GroupWriter {
     pub(crate) async fn begin(&self) -> Result<Write<'_>, StoreError> {
         let mut st = self.state.lock().await;
+        if st.conn.is_none() {
+            return Err(StoreError::Backend("the database is closed".into()));
+        }
         if st.dirty {
             st.dirty = false;
-            if st.conn.execute("ROLLBACK TO w; RELEASE w").await.is_err() {
+            if st.conn().execute("ROLLBACK TO w; RELEASE w").await.is_err() {
                 abort(&mut st).await;
             }
         }
         if st.open.is_none() {
-            st.conn.execute("BEGIN IMMEDIATE").await.map_err(store_err)?;
+            st.conn().execute(self.begin).await.map_err(store_err)?;
             st.open = Some(watch::channel(None).0);
         }
-        if let Err(e) = st.conn.execute("SAVEPOINT w").await {
+        if let Err(e) = st.conn().execute("SAVEPOINT w").await {
             abort(&mut st).await;
             return Err(store_err(e));
         }
@@ -94,9 +106,16 @@ impl GroupWriter {
     }
 }
 
+impl WriterState {
+    /// The writer connection. Writes after [`close`] never reach here: `begin` refuses them.
+    fn conn(&mut self) -> &mut AnyConnection {
+        self.conn.as_mut().expect("the writer is open")
+    }
+}
+
 /// The shared transaction cannot continue: roll it back and tell everyone in it.
 async fn abort(st: &mut WriterState) {
-    let _ = st.conn.execute("ROLLBACK").await;
+    let _ = st.conn().execute("ROLLBACK").await;
     if let Some(outcome) = st.open.take() {
         let _ = outcome.send(Some(Err("the shared transaction was rolled back".into())));
     }
@@ -105,7 +124,7 @@ async fn abort(st: &mut WriterState) {
 impl Write<'_> {
     pub(crate) fn conn(&mut self) -> &mut AnyConnection {
         match self {
-            Write::Grouped(st, _) => &mut st.conn,
+            Write::Grouped(st, _) => st.conn(),
             Write::Single(tx) => tx,
         }
     }
@@ -116,7 +135,7 @@ impl Write<'_> {
             Write::Single(tx) => tx.commit().await.map_err(store_err),
             Write::Grouped(mut st, writer) => {
                 st.dirty = false;
-                if let Err(e) = st.conn.execute("RELEASE w").await {
+                if let Err(e) = st.conn().execute("RELEASE w").await {
                     abort(&mut st).await;
                     return Err(store_err(e));
                 }
@@ -144,7 +163,7 @@ impl Write<'_> {
             }
             Write::Grouped(mut st, writer) => {
                 st.dirty = false;
-                if st.conn.execute("ROLLBACK TO w; RELEASE w").await.is_err() {
+                if st.conn().execute("ROLLBACK TO w; RELEASE w").await.is_err() {
                     abort(&mut st).await;
                 }
                 drop(st);
@@ -155,19 +174,25 @@ impl Write<'_> {
     }
 }
 
-/// Stops the committer; the shared transaction, if any, is committed first.
+/// Stops the committer, commits the shared transaction if any, and gives the connection back
+/// to the pool (so that closing the pool does not wait for it forever).
 pub(crate) async fn close(writer: &GroupWriter) {
     if let Some(task) = writer.committer.lock().expect("committer lock").take() {
         task.abort();
     }
     let mut st = writer.state.lock().await;
+    if st.conn.is_none() {
+        return;
+    }
     if st.dirty {
         st.dirty = false;
-        let _ = st.conn.execute("ROLLBACK TO w; RELEASE w").await;
+        let _ = st.conn().execute("ROLLBACK TO w; RELEASE w").await;
     }
     if let Some(outcome) = st.open.take() {
-        let r = st.conn.execute("COMMIT").await.map(|_| ()).map_err(|e| e.to_string());
+        let r = st.conn().execute("COMMIT").await.map(|_| ()).map_err(|e| e.to_string());
         let _ = outcome.send(Some(r));
     }
-    let _ = st.conn.ping().await;
+    if let Some(conn) = st.conn.take() {
+        let _ = conn.close().await;
+    }
 }

@@ -91,8 +91,14 @@ async fn submissions(url: &str, args: &Args, label: &str) -> anyhow::Result<()> 
     let rate = done as f64 / secs;
     println!("\n{label}");
     println!("  durable submissions through HTTP: {rate:>9.0} /s  ({done} in {secs:.1} s)");
-    println!("  raw one-row inserts, same durable write path: {raw:>9.0} /s  → submissions at {:.0} % of it", rate / raw * 100.0);
-    println!("  raw one-row inserts, one fsynced transaction each: {single:>9.0} /s  → submissions at {:.0} % of it", rate / single * 100.0);
+    println!(
+        "  raw one-row inserts, same durable write path: {raw:>9.0} /s  → submissions at {:.0} % of it",
+        rate / raw * 100.0
+    );
+    println!(
+        "  raw one-row inserts, one fsynced transaction each: {single:>9.0} /s  → submissions at {:.0} % of it",
+        rate / single * 100.0
+    );
     server.abort();
     if db.backend() == Backend::Sqlite {
         db.close().await;

@@ -44,6 +44,7 @@ CREATE TABLE dossiers (
     secret_hash         TEXT NOT NULL,
     version             BIGINT NOT NULL,
     last_hash           TEXT NOT NULL,
+    last_event_at       BIGINT NOT NULL,
     data                TEXT NOT NULL
 );
 CREATE INDEX dossiers_receiving ON dossiers (receiving_unit, id);
