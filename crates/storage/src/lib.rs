@@ -6,12 +6,14 @@
 //! - [`catalog`]: units and procedures;
 //! - [`dossiers`]: dossiers, their hash-chained events and projections;
 //! - [`staff`]: staff accounts and API tokens;
-//! - [`calendar`]: holiday amendments.
+//! - [`calendar`]: holiday amendments;
+//! - [`index`]: the facts the 766 index is computed from.
 
 pub mod calendar;
 pub mod catalog;
 mod db;
 pub mod dossiers;
+pub mod index;
 mod rows;
 pub mod scratch;
 pub mod staff;

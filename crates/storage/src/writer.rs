@@ -1,10 +1,11 @@
 //! Every write goes through [`crate::Db::write`]: a *group commit*. Each app server has one
-//! dedicated writer connection; each write runs in its own savepoint of a shared transaction, and
-//! one fsynced `COMMIT` makes everyone who joined it durable. Nobody is answered before the
-//! commit that holds their write has reached the disk. SQLite allows one writer anyway; on
-//! PostgreSQL it also keeps hot rows (an agency's daily dossier counter) locked for one commit per
-//! batch instead of one per dossier. Several app servers on one PostgreSQL each have their own
-//! writer; row locks order them.
+//! dedicated writer connection; writes run one after another in a shared transaction, each
+//! undoable on its own (the first of a batch by rolling the transaction back, later ones by a
+//! savepoint), and one fsynced `COMMIT` makes everyone who joined the batch durable. Nobody is
+//! answered before the commit that holds their write has reached the disk. SQLite allows one
+//! writer anyway; on PostgreSQL it also holds hot rows (an agency's daily dossier counter) locked
+//! for one commit per batch instead of one per dossier. Several app servers on one PostgreSQL
+//! each have their own writer; row locks order them.
 
 use std::sync::Arc;
 
@@ -18,7 +19,16 @@ use crate::store_err;
 /// The outcome of one shared commit, told to everyone in it.
 type Outcome = Option<Result<(), String>>;
 
-/// SQLite's single writer connection and the transaction currently open on it.
+/// How to undo the write in progress.
+#[derive(Clone, Copy)]
+enum Undo {
+    /// It opened the shared transaction: roll the whole transaction back.
+    Transaction,
+    /// It joined an open transaction: roll back to its savepoint.
+    Savepoint,
+}
+
+/// The single writer connection and the transaction currently open on it.
 pub(crate) struct GroupWriter {
     /// `BEGIN IMMEDIATE` on SQLite (take the write lock at once), `BEGIN` on PostgreSQL.
     begin: &'static str,
@@ -32,8 +42,48 @@ pub(crate) struct WriterState {
     conn: Option<PoolConnection<Any>>,
     /// The open shared transaction and the channel its outcome is announced on.
     open: Option<watch::Sender<Outcome>>,
-    /// A write was abandoned inside its savepoint (its task was cancelled): undo it first.
-    dirty: bool,
+    /// A write in progress, or abandoned mid-way (its task was cancelled): undone before anything else.
+    current: Option<Undo>,
+}
+
+impl WriterState {
+    /// The writer connection. Writes after [`close`] never reach here: `begin` refuses them.
+    fn conn(&mut self) -> &mut AnyConnection {
+        self.conn.as_mut().expect("the writer is open")
+    }
+
+    /// Undoes the write in progress, if any, keeping the others of the batch.
+    async fn undo(&mut self) {
+        match self.current.take() {
+            None => {}
+            Some(Undo::Savepoint) => {
+                if self.conn().execute("ROLLBACK TO w").await.is_err() {
+                    self.abort().await;
+                }
+            }
+            Some(Undo::Transaction) => self.abort().await,
+        }
+    }
+
+    /// Rolls the shared transaction back and tells everyone in it.
+    async fn abort(&mut self) {
+        let _ = self.conn().execute("ROLLBACK").await;
+        if let Some(outcome) = self.open.take() {
+            let _ = outcome.send(Some(Err("the shared transaction was rolled back".into())));
+        }
+    }
+
+    /// Commits the shared transaction, if one is open, and tells everyone in it.
+    async fn commit_batch(&mut self) {
+        self.undo().await;
+        if let Some(outcome) = self.open.take() {
+            let r = self.conn().execute("COMMIT").await.map(|_| ()).map_err(|e| e.to_string());
+            if r.is_err() {
+                let _ = self.conn().execute("ROLLBACK").await;
+            }
+            let _ = outcome.send(Some(r));
+        }
+    }
 }
 
 impl GroupWriter {
@@ -41,7 +91,7 @@ impl GroupWriter {
     pub(crate) fn start(conn: PoolConnection<Any>, begin: &'static str) -> Arc<GroupWriter> {
         let writer = Arc::new(GroupWriter {
             begin,
-            state: Mutex::new(WriterState { conn: Some(conn), open: None, dirty: false }),
+            state: Mutex::new(WriterState { conn: Some(conn), open: None, current: None }),
             wake: Notify::new(),
             committer: std::sync::Mutex::new(None),
         });
@@ -53,24 +103,31 @@ impl GroupWriter {
                 if st.conn.is_none() {
                     return;
                 }
-                // A write abandoned inside its savepoint is undone, never committed.
-                if st.dirty {
-                    st.dirty = false;
-                    if st.conn().execute("ROLLBACK TO w; RELEASE w").await.is_err() {
-                        abort(&mut st).await;
-                    }
-                }
-                if let Some(outcome) = st.open.take() {
-                    let r = st.conn().execute("COMMIT").await.map(|_| ()).map_err(|e| e.to_string());
-                    if r.is_err() {
-                        let _ = st.conn().execute("ROLLBACK").await;
-                    }
-                    let _ = outcome.send(Some(r));
-                }
+                st.commit_batch().await;
             }
         });
         *writer.committer.lock().expect("committer lock") = Some(task.abort_handle());
         writer
+    }
+
+    pub(crate) async fn begin(&self) -> Result<Write<'_>, StoreError> {
+        let mut st = self.state.lock().await;
+        if st.conn.is_none() {
+            return Err(StoreError::Backend("the database is closed".into()));
+        }
+        st.undo().await;
+        if st.open.is_none() {
+            st.conn().execute(self.begin).await.map_err(store_err)?;
+            st.open = Some(watch::channel(None).0);
+            st.current = Some(Undo::Transaction);
+        } else {
+            if let Err(e) = st.conn().execute("SAVEPOINT w").await {
+                st.abort().await;
+                return Err(store_err(e));
+            }
+            st.current = Some(Undo::Savepoint);
+        }
+        Ok(Write::Grouped(st, self))
     }
 }
 
@@ -78,47 +135,8 @@ impl GroupWriter {
 /// Dropping it without committing undoes its statements.
 pub(crate) enum Write<'a> {
     Grouped(MutexGuard<'a, WriterState>, &'a GroupWriter),
+    /// A transaction of its own (the benchmark's baseline).
     Single(Transaction<'static, Any>),
-}
-
-impl GroupWriter {
-    pub(crate) async fn begin(&self) -> Result<Write<'_>, StoreError> {
-        let mut st = self.state.lock().await;
-        if st.conn.is_none() {
-            return Err(StoreError::Backend("the database is closed".into()));
-        }
-        if st.dirty {
-            st.dirty = false;
-            if st.conn().execute("ROLLBACK TO w; RELEASE w").await.is_err() {
-                abort(&mut st).await;
-            }
-        }
-        if st.open.is_none() {
-            st.conn().execute(self.begin).await.map_err(store_err)?;
-            st.open = Some(watch::channel(None).0);
-        }
-        if let Err(e) = st.conn().execute("SAVEPOINT w").await {
-            abort(&mut st).await;
-            return Err(store_err(e));
-        }
-        st.dirty = true;
-        Ok(Write::Grouped(st, self))
-    }
-}
-
-impl WriterState {
-    /// The writer connection. Writes after [`close`] never reach here: `begin` refuses them.
-    fn conn(&mut self) -> &mut AnyConnection {
-        self.conn.as_mut().expect("the writer is open")
-    }
-}
-
-/// The shared transaction cannot continue: roll it back and tell everyone in it.
-async fn abort(st: &mut WriterState) {
-    let _ = st.conn().execute("ROLLBACK").await;
-    if let Some(outcome) = st.open.take() {
-        let _ = outcome.send(Some(Err("the shared transaction was rolled back".into())));
-    }
 }
 
 impl Write<'_> {
@@ -134,11 +152,8 @@ impl Write<'_> {
         match self {
             Write::Single(tx) => tx.commit().await.map_err(store_err),
             Write::Grouped(mut st, writer) => {
-                st.dirty = false;
-                if let Err(e) = st.conn().execute("RELEASE w").await {
-                    abort(&mut st).await;
-                    return Err(store_err(e));
-                }
+                // Savepoints are not released: they end with the transaction, one round trip fewer.
+                st.current = None;
                 let Some(open) = st.open.as_ref() else {
                     return Err(StoreError::Backend("no open transaction".into()));
                 };
@@ -162,10 +177,7 @@ impl Write<'_> {
                 let _ = tx.rollback().await;
             }
             Write::Grouped(mut st, writer) => {
-                st.dirty = false;
-                if st.conn().execute("ROLLBACK TO w; RELEASE w").await.is_err() {
-                    abort(&mut st).await;
-                }
+                st.undo().await;
                 drop(st);
                 // Commit whatever others wrote in the shared transaction without waiting for them.
                 writer.wake.notify_one();
@@ -184,14 +196,7 @@ pub(crate) async fn close(writer: &GroupWriter) {
     if st.conn.is_none() {
         return;
     }
-    if st.dirty {
-        st.dirty = false;
-        let _ = st.conn().execute("ROLLBACK TO w; RELEASE w").await;
-    }
-    if let Some(outcome) = st.open.take() {
-        let r = st.conn().execute("COMMIT").await.map(|_| ()).map_err(|e| e.to_string());
-        let _ = outcome.send(Some(r));
-    }
+    st.commit_batch().await;
     if let Some(conn) = st.conn.take() {
         let _ = conn.close().await;
     }
