@@ -77,6 +77,9 @@ enum Command {
     },
     /// Measure durable submissions per second and due-date computations per second.
     Bench(cmd::bench::Args),
+    /// Generate a realistic dossier history for communes of a province (real lifecycle commands,
+    /// fixed seed), then print each commune's 766 figures for the period.
+    Simulate(cmd::simulate::Args),
 }
 
 #[tokio::main]
@@ -101,5 +104,6 @@ async fn main() -> anyhow::Result<()> {
         Command::Verify { db } => cmd::verify::run(&db.database).await,
         Command::AddStaff { db, staff } => cmd::staff::run(&db.database, staff).await,
         Command::Bench(args) => cmd::bench::run(args).await,
+        Command::Simulate(args) => cmd::simulate::run(args).await,
     }
 }

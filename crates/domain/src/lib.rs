@@ -8,6 +8,7 @@
 //! - [`identity`]: personal identification numbers and tax codes.
 //! - [`dossier`]: dossiers (hồ sơ), their codes, statuses, lifecycle and hash-chained events.
 //! - [`calendar`]: the Vietnamese lunar calendar, holidays, working time and deadlines.
+//! - [`index`]: the 766 service index: indicators, points, ranking.
 //! - [`staff`]: staff roles and what each may do.
 //! - [`text`]: folding Vietnamese text for diacritic-insensitive search.
 //! - [`error`]: the shape every error shows to a person (code, Vietnamese, English).
@@ -18,6 +19,7 @@ pub mod clock;
 pub mod dossier;
 pub mod error;
 pub mod identity;
+pub mod index;
 pub mod ports;
 pub mod staff;
 pub mod text;

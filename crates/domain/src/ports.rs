@@ -205,3 +205,25 @@ pub trait CalendarStore: Send + Sync {
     fn amendments(&self) -> impl Future<Output = Result<Vec<Amendment>, StoreError>> + Send;
     fn add_amendment(&self, amendment: &Amendment) -> impl Future<Output = Result<(), StoreError>> + Send;
 }
+
+/// Which dossiers an index computation reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IndexScope {
+    /// Dossiers received at or handled by this commune.
+    Unit(UnitCode),
+    /// Dossiers of every commune of this province.
+    Province(UnitCode),
+}
+
+/// The read side of the 766 index.
+pub trait IndexStore: Send + Sync {
+    /// The facts of the dossiers of `scope` whose receipt (else submission) falls in
+    /// `[from, to)`, or that were received before `from` and had not ended by then, together
+    /// with the procedures of the catalog.
+    fn index_inputs(
+        &self,
+        scope: &IndexScope,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> impl Future<Output = Result<crate::index::IndexInputs, StoreError>> + Send;
+}

@@ -57,7 +57,8 @@ impl WriterState {
         match self.current.take() {
             None => {}
             Some(Undo::Savepoint) => {
-                if self.conn().execute("ROLLBACK TO w").await.is_err() {
+                let undone = self.conn().execute("ROLLBACK TO w").await.is_ok();
+                if !undone {
                     self.abort().await;
                 }
             }

@@ -2,6 +2,8 @@
 //!
 //! - [`api`]: JSON handlers, one file per resource; [`api::types`] holds the wire types.
 //! - [`auth`]: staff passwords and bearer tokens; [`access`]: who may read a dossier.
+//! - [`pages`]: server-rendered pages (citizen portal, back office), one file per page,
+//!   typed askama templates in `templates/`.
 //! - [`state`]: database, clock and cached calendars shared by handlers.
 
 pub mod access;
@@ -10,6 +12,7 @@ pub mod auth;
 pub mod error;
 pub mod extract;
 pub mod openapi;
+pub mod pages;
 pub mod routes;
 pub mod state;
 

@@ -15,7 +15,8 @@ use utoipa::{Modify, OpenApi};
         (name = "system"), (name = "auth", description = "Staff sign-in"),
         (name = "catalog", description = "Procedure catalog"), (name = "units"),
         (name = "dossiers"), (name = "lifecycle", description = "One endpoint per lifecycle command"),
-        (name = "calendar", description = "Working days, holidays and deadlines")
+        (name = "calendar", description = "Working days, holidays and deadlines"),
+        (name = "index", description = "The 766 service index: scores, ranking, drill-down")
     )
 )]
 pub struct ApiDoc;

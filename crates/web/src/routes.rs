@@ -6,9 +6,11 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::api::index;
 use crate::api::{auth, calendar, catalog, commands, dossiers, health, units};
 use crate::error::ApiError;
 use crate::openapi::ApiDoc;
+use crate::pages;
 use crate::state::AppState;
 
 /// The API routes and the OpenAPI document generated from their annotations.
@@ -43,6 +45,9 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(calendar::due))
         .routes(routes!(calendar::holidays))
         .routes(routes!(calendar::add_amendment))
+        .routes(routes!(index::get_unit_index))
+        .routes(routes!(index::get_indicator))
+        .routes(routes!(index::get_province_ranking))
         .split_for_parts()
 }
 
@@ -57,6 +62,7 @@ pub fn app(state: AppState) -> Router {
             async move { axum::Json((*doc).clone()) }
         }),
     )
+    .merge(pages())
     .fallback(|| async {
         ApiError::new(
             StatusCode::NOT_FOUND,
@@ -76,4 +82,22 @@ pub fn app(state: AppState) -> Router {
     .layer(tower_http::limit::RequestBodyLimitLayer::new(1024 * 1024))
     .layer(tower_http::trace::TraceLayer::new_for_http())
     .with_state(state)
+}
+
+/// The server-rendered pages: the citizen portal (Vietnamese URLs) and the back office under
+/// `/can-bo`, with their middleware (CSRF cookie, remembered language, security headers).
+pub fn pages() -> Router<AppState> {
+    use axum::routing::{get, post};
+    Router::new()
+        .route("/", get(pages::home::show_home))
+        .route("/thu-tuc/{code}", get(pages::procedure::show_procedure))
+        .route("/nop-ho-so/{code}", get(pages::submit::show_submit_form).post(pages::submit::submit_form))
+        .route("/tra-cuu", get(pages::lookup::show_lookup).post(pages::lookup::look_up))
+        .route("/can-bo/dang-nhap", get(pages::staff_sign_in::show_sign_in).post(pages::staff_sign_in::sign_in_staff))
+        .route("/can-bo/dang-xuat", post(pages::staff_sign_in::sign_out_staff))
+        .route("/can-bo", get(pages::inbox::show_inbox))
+        .route("/can-bo/ho-so/{code}", get(pages::staff_dossier::show_staff_dossier))
+        .route("/can-bo/ho-so/{code}/{command}", post(pages::staff_dossier::act_on_dossier))
+        .route("/static/motcua.css", get(pages::assets::stylesheet))
+        .layer(axum::middleware::from_fn(pages::page_layer))
 }

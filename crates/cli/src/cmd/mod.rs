@@ -5,5 +5,6 @@ pub mod calendar;
 pub mod demo;
 pub mod import;
 pub mod serve;
+pub mod simulate;
 pub mod staff;
 pub mod verify;

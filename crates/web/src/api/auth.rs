@@ -5,6 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Duration, Utc};
 use motcua_domain::ports::StaffStore;
+use motcua_domain::staff::Staff;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -39,9 +40,15 @@ pub async fn login(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> ApiResult<Json<LoginResponse>> {
-    let found = state.db.staff_by_username(req.username.trim()).await?;
+    let (token, expires_at, staff) = sign_in(&state, &req.username, req.password).await?;
+    Ok(Json(LoginResponse { token, expires_at, staff: StaffView::from(&staff) }))
+}
+
+/// Checks a username and password and issues a token (the API and the back-office sign-in page
+/// both come here): returns the token, its expiry and the staff member.
+pub async fn sign_in(state: &AppState, username: &str, password: String) -> ApiResult<(String, DateTime<Utc>, Staff)> {
+    let found = state.db.staff_by_username(username.trim()).await?;
     let hash = found.as_ref().map_or(DUMMY_HASH.to_string(), |(_, h)| h.clone());
-    let password = req.password;
     let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.unwrap_or(false);
     let staff = match found {
         Some((staff, _)) if ok => staff,
@@ -57,7 +64,7 @@ pub async fn login(
     let (token, hash) = new_token();
     let expires_at = state.now() + Duration::hours(TOKEN_TTL_HOURS);
     state.db.create_token(&hash, &staff, expires_at).await?;
-    Ok(Json(LoginResponse { token, expires_at, staff: StaffView::from(&staff) }))
+    Ok((token, expires_at, staff))
 }
 
 /// The signed-in staff member.

@@ -6,7 +6,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::HeaderMap;
-use motcua_domain::dossier::{Command, Context, DossierCode, FeeLine, ResultDoc, decide};
+use motcua_domain::dossier::{Command, Context, Dossier, DossierCode, FeeLine, ResultDoc, decide};
 use motcua_domain::ports::{CatalogStore, DossierStore};
 use motcua_domain::staff::Actor;
 use motcua_domain::unit::UnitCode;
@@ -22,6 +22,13 @@ use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::state::AppState;
 
 async fn run(state: &AppState, actor: Actor, code: &str, command: Command) -> ApiResult<Json<DossierView>> {
+    let after = execute(state, actor, code, command).await?;
+    Ok(Json(view(state, &after).await?))
+}
+
+/// Gives `command` to the dossier `code` as `actor` (the API and the back-office pages both come
+/// here): the domain decides under the dossier's write lock; returns the dossier afterwards.
+pub async fn execute(state: &AppState, actor: Actor, code: &str, command: Command) -> ApiResult<Dossier> {
     let code = DossierCode::parse(code).map_err(|e| ApiError::invalid(&e))?;
     let current = state.db.dossier(&code).await?.ok_or_else(access::not_found)?;
     let procedure = state
@@ -32,8 +39,7 @@ async fn run(state: &AppState, actor: Actor, code: &str, command: Command) -> Ap
     let (calendar, version) = calendar_for(state, &current).await?;
     let now = state.now();
     let ctx = Context { now, calendar: &calendar, calendar_version: version, procedure: &procedure };
-    let after = state.db.execute(&code, &actor, now, |d| decide(d, &actor, &command, &ctx)).await?;
-    Ok(Json(view(state, &after).await?))
+    Ok(state.db.execute(&code, &actor, now, |d| decide(d, &actor, &command, &ctx)).await?)
 }
 
 /// A reason or content text.

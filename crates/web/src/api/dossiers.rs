@@ -15,7 +15,7 @@ use motcua_domain::dossier::{
 };
 use motcua_domain::identity::ApplicantId;
 use motcua_domain::ports::{CatalogStore, Creation, DossierFilter, DossierStore, FollowUp};
-use motcua_domain::staff::{Actor, Role};
+use motcua_domain::staff::{Actor, Role, Staff};
 use motcua_domain::unit::UnitCode;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
@@ -112,6 +112,14 @@ pub async fn submit_dossier(
     MaybeStaff(staff): MaybeStaff,
     ApiJson(req): ApiJson<SubmitRequest>,
 ) -> ApiResult<(StatusCode, Json<SubmitResponse>)> {
+    let (dossier, secret) = submit(&state, staff.as_ref(), req).await?;
+    let view = view(&state, &dossier).await?;
+    Ok((StatusCode::CREATED, Json(SubmitResponse { dossier: view, secret })))
+}
+
+/// Parses, checks and stores a submission (the API and the citizen portal both come here);
+/// returns the new dossier and its secret. `staff` records counter or postal intake.
+pub async fn submit(state: &AppState, staff: Option<&Staff>, req: SubmitRequest) -> ApiResult<(Dossier, String)> {
     let procedure_code = ProcedureCode::parse(&req.procedure).map_err(|e| ApiError::invalid(&e))?;
     let unit_code = UnitCode::parse(&req.unit).map_err(|e| ApiError::invalid(&e))?;
     let channel = match req.channel.as_deref() {
@@ -144,7 +152,7 @@ pub async fn submit_dossier(
         )
     })?;
     // Counter and postal intake are an officer's act at their own center.
-    let officer = match (channel, &staff) {
+    let officer = match (channel, staff) {
         (Channel::Online, _) => None,
         (_, None) => return Err(ApiError::unauthorized()),
         (_, Some(s)) if !matches!(s.role, Role::IntakeOfficer | Role::CenterDirector) || s.unit != unit.code => {
@@ -205,8 +213,7 @@ pub async fn submit_dossier(
             state.db.create(creation, Some(receive)).await?
         }
     };
-    let view = view(&state, &dossier).await?;
-    Ok((StatusCode::CREATED, Json(SubmitResponse { dossier: view, secret })))
+    Ok((dossier, secret))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -6,5 +6,6 @@ pub mod catalog;
 pub mod commands;
 pub mod dossiers;
 pub mod health;
+pub mod index;
 pub mod types;
 pub mod units;

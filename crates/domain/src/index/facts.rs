@@ -1,0 +1,113 @@
+//! What one dossier contributes to the index, taken from its projection and its procedure, so
+//! that the computation needs no storage.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::{OnlineLevel, Procedure, ProcedureCode, ResultKind};
+use crate::dossier::{Channel, Dossier, DossierCode, Status};
+use crate::unit::UnitCode;
+
+/// The catalog facts the index needs about a procedure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProcedureFacts {
+    pub code: ProcedureCode,
+    /// A non-zero fee is possible (the payment indicator counts only these).
+    pub has_fee: bool,
+    /// The result is a paper document (the e-result indicators count only these).
+    pub paper_result: bool,
+    /// Offered fully online (toàn trình).
+    pub fully_online: bool,
+}
+
+impl ProcedureFacts {
+    pub fn of(p: &Procedure) -> ProcedureFacts {
+        ProcedureFacts {
+            code: p.code.clone(),
+            has_fee: p.has_fee(),
+            paper_result: p.result_kind == ResultKind::Paper,
+            fully_online: p.online_level == OnlineLevel::Full,
+        }
+    }
+}
+
+/// One dossier as the index sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DossierFacts {
+    pub code: DossierCode,
+    pub procedure: ProcedureCode,
+    pub receiving_unit: UnitCode,
+    pub handling_unit: UnitCode,
+    pub channel: Channel,
+    pub status: Status,
+    pub submitted_at: DateTime<Utc>,
+    pub received_at: Option<DateTime<Utc>>,
+    pub due_at: Option<DateTime<Utc>>,
+    pub ended_at: Option<DateTime<Utc>>,
+    /// Start of the pause in force (waiting for the citizen), if any.
+    pub paused_since: Option<DateTime<Utc>>,
+    pub supplement_requests: u32,
+    /// At least one component, and at least one of them digitised (DuocSoHoa).
+    pub digitized: bool,
+    /// At least one component reused (DuocTaiSuDung).
+    pub reused: bool,
+    /// At least one component taken from the citizen's store on the national portal.
+    pub from_citizen_store: bool,
+    /// At least one electronic result.
+    pub electronic_result: bool,
+    pub paper_result: bool,
+    pub has_fee: bool,
+    pub fee_total: i64,
+    /// 0 not online, 1 national portal, 2 provincial gateway.
+    pub online_payment: u8,
+    pub identity_verified: bool,
+    pub fully_online_procedure: bool,
+}
+
+impl DossierFacts {
+    /// The facts of `d`; an unknown procedure counts as paper-result, fee-free, not online.
+    pub fn of(d: &Dossier, procedure: Option<&ProcedureFacts>) -> DossierFacts {
+        DossierFacts {
+            code: d.code.clone(),
+            procedure: d.procedure.clone(),
+            receiving_unit: d.receiving_unit.clone(),
+            handling_unit: d.handling_unit.clone(),
+            channel: d.channel,
+            status: d.status,
+            submitted_at: d.submitted_at,
+            received_at: d.received_at,
+            due_at: d.due_at,
+            ended_at: d.ended_at,
+            paused_since: d.open_pause().map(|p| p.from),
+            supplement_requests: d.supplement_requests,
+            digitized: d.components.iter().any(|c| c.digitized),
+            reused: d.components.iter().any(|c| c.reused),
+            from_citizen_store: d.components.iter().any(|c| c.from_citizen_store),
+            electronic_result: d.results.iter().any(|r| r.electronic),
+            paper_result: procedure.is_none_or(|p| p.paper_result),
+            has_fee: procedure.is_some_and(|p| p.has_fee),
+            fee_total: d.fee_total(),
+            online_payment: d.online_payment,
+            identity_verified: d.identity_verified,
+            fully_online_procedure: procedure.is_some_and(|p| p.fully_online),
+        }
+    }
+
+    /// The date a dossier is attributed to a period by: receipt, else submission (§1.3).
+    pub fn anchor(&self) -> DateTime<Utc> {
+        self.received_at.unwrap_or(self.submitted_at)
+    }
+
+    /// Settled by `as_of` with a result (decided or returned).
+    pub fn settled_with_result(&self, as_of: DateTime<Utc>) -> bool {
+        matches!(self.status, Status::Decided | Status::Returned) && self.ended_at.is_some_and(|e| e <= as_of)
+    }
+}
+
+/// Everything the index of one unit or province needs: its dossiers and its catalog.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndexInputs {
+    pub dossiers: Vec<DossierFacts>,
+    /// The procedures of the catalog the unit applies (denominators of the per-procedure rates).
+    pub procedures: Vec<ProcedureFacts>,
+}

@@ -1,0 +1,314 @@
+//! `GET /can-bo/ho-so/{code}`: everything about a dossier for staff who may see it, with exactly
+//! the actions the signed-in role may take now (asked of the domain's own `decide`), and
+//! `POST /can-bo/ho-so/{code}/{command}`, which runs them through the API's `execute`.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
+use motcua_domain::calendar::Timeliness;
+use motcua_domain::dossier::{Channel, Command, Context, DossierCode, LifecycleError, ResultDoc, decide};
+use motcua_domain::ports::{CatalogStore, DossierStore};
+use motcua_domain::staff::{Actor, Staff};
+use serde::Deserialize;
+
+use super::words::{self, TimelineEntry};
+use super::{Form, Layout, OrPage, Page, PageFailure, PageResult, SignedIn, check_csrf, message};
+use crate::access::{self, staff_may_read};
+use crate::api::commands::execute;
+use crate::api::dossiers::calendar_for;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// An action the page offers: the command, its button, and the text it asks for, if any.
+struct Action {
+    name: &'static str,
+    vi: &'static str,
+    en: &'static str,
+    /// The label of the text field (reason, what is missing, …).
+    text: Option<(&'static str, &'static str)>,
+    warning: bool,
+}
+
+const ACTIONS: [Action; 11] = [
+    Action { name: "receive", vi: "Tiếp nhận hồ sơ", en: "Receive", text: None, warning: false },
+    Action {
+        name: "start_processing", vi: "Bắt đầu xử lý", en: "Start processing", text: None, warning: false
+    },
+    Action {
+        name: "forward_for_approval",
+        vi: "Trình lãnh đạo phê duyệt",
+        en: "Forward for approval",
+        text: Some(("Tóm tắt đề xuất (không bắt buộc)", "Summary of the proposal (optional)")),
+        warning: false,
+    },
+    Action {
+        name: "decide",
+        vi: "Phê duyệt",
+        en: "Approve",
+        text: Some(("Tên giấy tờ kết quả (không bắt buộc)", "Name of the result document (optional)")),
+        warning: false,
+    },
+    Action { name: "return_result", vi: "Trả kết quả", en: "Return the result", text: None, warning: false },
+    Action {
+        name: "receive_supplement",
+        vi: "Đã nhận đủ bổ sung",
+        en: "Supplement received",
+        text: None,
+        warning: false,
+    },
+    Action {
+        name: "request_supplement",
+        vi: "Yêu cầu bổ sung",
+        en: "Request a supplement",
+        text: Some(("Giấy tờ cần bổ sung", "Documents missing")),
+        warning: false,
+    },
+    Action {
+        name: "send_back",
+        vi: "Trả lại chuyên viên",
+        en: "Send back",
+        text: Some(("Lý do trả lại", "Reason")),
+        warning: true,
+    },
+    Action {
+        name: "refuse",
+        vi: "Từ chối tiếp nhận",
+        en: "Refuse",
+        text: Some(("Lý do từ chối", "Reason for refusal")),
+        warning: true,
+    },
+    Action {
+        name: "withdraw",
+        vi: "Rút hồ sơ theo yêu cầu công dân",
+        en: "Withdraw at the applicant's request",
+        text: Some(("Lý do rút hồ sơ", "Reason")),
+        warning: true,
+    },
+    Action {
+        name: "stop",
+        vi: "Dừng xử lý",
+        en: "Stop processing",
+        text: Some(("Lý do dừng", "Reason")),
+        warning: true,
+    },
+];
+
+/// The command a form asks for, with its text.
+fn command(name: &str, text: &str) -> Option<Command> {
+    let text = text.trim().to_string();
+    Some(match name {
+        "receive" => Command::Receive,
+        "refuse" => Command::Refuse { reason: text },
+        "start_processing" => Command::StartProcessing,
+        "request_supplement" => Command::RequestSupplement { missing: text },
+        "receive_supplement" => Command::ReceiveSupplement,
+        "forward_for_approval" => Command::ForwardForApproval { summary: text },
+        "send_back" => Command::SendBack { reason: text },
+        "decide" => Command::Decide {
+            results: if text.is_empty() {
+                Vec::new()
+            } else {
+                vec![ResultDoc { name: text, electronic: false, file_sha256: None }]
+            },
+        },
+        "return_result" => Command::ReturnResult,
+        "withdraw" => Command::Withdraw { reason: text },
+        "stop" => Command::Stop { reason: text },
+        _ => return None,
+    })
+}
+
+/// An action button (and its text field) as shown.
+#[derive(Debug, Clone)]
+pub struct ActionView {
+    pub name: String,
+    pub label: String,
+    pub text_label: Option<String>,
+    pub warning: bool,
+}
+
+/// A labelled value.
+#[derive(Debug, Clone)]
+pub struct Item {
+    pub label: String,
+    pub value: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "staff_dossier.html")]
+pub struct StaffDossierPage {
+    pub layout: Layout,
+    pub code: String,
+    pub procedure: String,
+    pub status: String,
+    pub status_class: String,
+    pub mark: &'static str,
+    pub mark_text: String,
+    pub facts: Vec<Item>,
+    pub components: Vec<String>,
+    pub fees: Vec<Item>,
+    pub timeline: Vec<TimelineEntry>,
+    pub actions: Vec<ActionView>,
+    pub notice: Option<String>,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DoneQuery {
+    pub xong: Option<String>,
+}
+
+pub async fn show_staff_dossier(
+    State(state): State<AppState>,
+    Page(layout): Page,
+    SignedIn(staff): SignedIn,
+    Path(code): Path<String>,
+    Query(q): Query<DoneQuery>,
+) -> PageResult {
+    let notice = q
+        .xong
+        .as_deref()
+        .and_then(|n| ACTIONS.iter().find(|a| a.name == n))
+        .map(|a| format!("{}: {}", layout.t("Đã thực hiện", "Done"), layout.t(a.vi, a.en)));
+    render(&state, layout, &staff, &code, notice, None).await
+}
+
+pub async fn act_on_dossier(
+    State(state): State<AppState>,
+    Page(layout): Page,
+    SignedIn(staff): SignedIn,
+    Path((code, name)): Path<(String, String)>,
+    form: Form,
+) -> PageResult {
+    check_csrf(&layout, &form)?;
+    let Some(cmd) = command(&name, form.get("noi_dung")) else {
+        return Err(PageFailure::new(layout, ApiError::not_found("thao tác này", "This action")));
+    };
+    match execute(&state, Actor::staff(&staff), &code, cmd).await {
+        Ok(d) => Ok(Redirect::to(&format!("/can-bo/ho-so/{}?xong={name}", d.code)).into_response()),
+        Err(e) => {
+            let status = e.status;
+            let text = message(layout.lang, &e);
+            let mut res = render(&state, layout, &staff, &code, None, Some(text)).await?;
+            *res.status_mut() = status;
+            Ok(res)
+        }
+    }
+}
+
+async fn render(
+    state: &AppState,
+    layout: Layout,
+    staff: &Staff,
+    code: &str,
+    notice: Option<String>,
+    error: Option<String>,
+) -> PageResult {
+    let lang = layout.lang;
+    let layout = layout.titled(&format!("Hồ sơ {code}"), &format!("Dossier {code}")).signed_in(staff);
+    let code = DossierCode::parse(code).map_err(|_| PageFailure::new(layout.clone(), access::not_found()))?;
+    let d = state
+        .db
+        .dossier(&code)
+        .await
+        .or_page(&layout)?
+        .ok_or_else(|| PageFailure::new(layout.clone(), access::not_found()))?;
+    if !staff_may_read(state, staff, &d).await.or_page(&layout)? {
+        return Err(PageFailure::new(layout, access::not_found()));
+    }
+    let procedure = state.db.procedure(&d.procedure).await.or_page(&layout)?.ok_or_else(|| {
+        PageFailure::new(layout.clone(), ApiError::not_found("thủ tục của hồ sơ", "The dossier's procedure"))
+    })?;
+    let (calendar, version) = calendar_for(state, &d).await.or_page(&layout)?;
+    let now = state.now();
+    let ctx = Context { now, calendar: &calendar, calendar_version: version, procedure: &procedure };
+    let actor = Actor::staff(staff);
+    let actions = ACTIONS
+        .iter()
+        .filter(|a| {
+            command(a.name, "")
+                .is_some_and(|c| matches!(decide(&d, &actor, &c, &ctx), Ok(_) | Err(LifecycleError::ReasonRequired)))
+        })
+        .map(|a| ActionView {
+            name: a.name.into(),
+            label: layout.t(a.vi, a.en).into(),
+            text_label: a.text.map(|(vi, en)| layout.t(vi, en).to_string()),
+            warning: a.warning,
+        })
+        .collect();
+    let (mark, mark_text) = match d.timeliness(&calendar, now) {
+        Some(Timeliness::Late) => ("late", layout.t("Quá hạn", "Late")),
+        Some(Timeliness::OnTime) => ("", layout.t("Đúng hạn", "On time")),
+        Some(Timeliness::Early) => ("", layout.t("Trước hạn", "Early")),
+        None => ("", ""),
+    };
+    let item = |vi: &str, en: &str, value: String| Item { label: layout.t(vi, en).into(), value };
+    let mut facts = vec![
+        item("Người nộp", "Applicant", d.applicant.name.clone()),
+        item("Số định danh", "ID number", d.applicant.id_number.to_string()),
+    ];
+    if let Some(p) = &d.applicant.phone {
+        facts.push(item("Điện thoại", "Phone", p.clone()));
+    }
+    if let Some(e) = &d.applicant.email {
+        facts.push(item("Thư điện tử", "E-mail", e.clone()));
+    }
+    let channel = match d.channel {
+        Channel::Online => layout.t("Trực tuyến", "Online"),
+        Channel::Counter => layout.t("Trực tiếp", "In person"),
+        Channel::Post => layout.t("Bưu chính", "By post"),
+    };
+    facts.push(item("Kênh nộp", "Channel", channel.into()));
+    facts.push(item("Ngày nộp", "Submitted", words::when(lang, d.submitted_at)));
+    if let Some(t) = d.received_at {
+        facts.push(item("Ngày tiếp nhận", "Received", words::when(lang, t)));
+    }
+    facts.push(item(
+        "Hạn trả kết quả",
+        "Due",
+        d.due_at.map_or_else(|| layout.t("Chưa tiếp nhận", "Not received yet").to_string(), |t| words::when(lang, t)),
+    ));
+    facts.push(item(
+        "Thời hạn theo quy định",
+        "Statutory time",
+        words::statutory_time(lang, &procedure.statutory_time),
+    ));
+    for p in &d.pauses {
+        let until = p.until.map_or_else(|| layout.t("nay", "now").to_string(), |t| words::when(lang, t));
+        facts.push(item("Tạm dừng tính thời hạn", "Clock paused", format!("{} – {until}", words::when(lang, p.from))));
+    }
+    if let Some(n) = &d.pending_note {
+        facts.push(item("Ghi chú đang chờ", "Pending note", n.clone()));
+    }
+    for r in &d.results {
+        facts.push(item("Kết quả", "Result", r.name.clone()));
+    }
+    let components =
+        d.components.iter().map(|c| if c.name.is_empty() { c.code.clone() } else { c.name.clone() }).collect();
+    let mut fees: Vec<Item> =
+        d.fees.iter().map(|f| Item { label: f.name.clone(), value: words::money(lang, f.total()) }).collect();
+    if !fees.is_empty() {
+        fees.push(item("Tổng cộng", "Total", words::money(lang, d.fee_total())));
+    }
+    let events = state.db.events(&code).await.or_page(&layout)?;
+    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let page = StaffDossierPage {
+        code: d.code.to_string(),
+        procedure: procedure.name.clone(),
+        status: words::status(lang, d.status).into(),
+        status_class: words::status_class(d.status).into(),
+        mark,
+        mark_text: mark_text.into(),
+        facts,
+        components,
+        fees,
+        timeline: words::timeline(lang, &events, true),
+        actions,
+        notice,
+        error,
+        layout,
+    };
+    Ok((status, page).into_response())
+}
