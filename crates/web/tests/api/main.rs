@@ -5,4 +5,5 @@ mod catalog;
 mod dossiers;
 mod errors;
 mod harness;
+mod index;
 mod openapi;

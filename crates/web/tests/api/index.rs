@@ -1,0 +1,106 @@
+//! The 766 index over HTTP: figures follow the dossiers' events, drill-down names the dossiers
+//! that lost points, ranking is for province roles, and scoping holds.
+
+use chrono::Duration;
+use motcua_domain::staff::Role;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::harness::{BACKENDS, TestApp, components};
+
+fn indicator<'a>(index: &'a Value, code: &str) -> &'a Value {
+    index["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|g| g["indicators"].as_array().unwrap())
+        .find(|i| i["code"] == code)
+        .unwrap_or_else(|| panic!("{code} missing from {index}"))
+}
+
+async fn submit(app: &TestApp, unit: &str) -> String {
+    let (status, body) = app
+        .post(
+            "/api/v1/dossiers",
+            None,
+            json!({"procedure": "1.004873", "unit": unit,
+                   "applicant": {"name": "Lê Thị Hoa", "id_number": "086195000321"},
+                   "components": components("1.004873")}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    body["dossier"]["code"].as_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn progress_points_follow_the_dossiers_and_the_drill_down_names_the_late_one() {
+    for backend in BACKENDS {
+        let app = TestApp::spawn(backend).await;
+        // Monday 23/11/2026 09:00: two 3-working-day dossiers at An Hội, one elsewhere.
+        let early = submit(&app, "28777").await;
+        let late = submit(&app, "28777").await;
+        let other = submit(&app, "28756").await;
+        let intake = app.token("28777", Role::IntakeOfficer).await;
+        let specialist = app.token("28777", Role::Specialist).await;
+        let leader = app.token("28777", Role::Leader).await;
+        for code in [&early, &late] {
+            app.act(code, "receive", &intake, json!({})).await;
+            app.act(code, "start_processing", &specialist, json!({})).await;
+        }
+        let (other_specialist, other_leader) =
+            (app.token("28756", Role::Specialist).await, app.token("28756", Role::Leader).await);
+        app.act(&other, "receive", &app.token("28756", Role::IntakeOfficer).await, json!({})).await;
+        app.act(&other, "start_processing", &other_specialist, json!({})).await;
+        // The first (and the other commune's) are decided the same afternoon, days before their due day: early.
+        app.clock.advance(Duration::hours(5));
+        app.act(&early, "forward_for_approval", &specialist, json!({"summary": "Đủ điều kiện"})).await;
+        app.act(&early, "decide", &leader, json!({})).await;
+        app.act(&other, "forward_for_approval", &other_specialist, json!({"summary": "Đủ điều kiện"})).await;
+        app.act(&other, "decide", &other_leader, json!({})).await;
+        // A week later the second is still open, past its due (Friday 27/11 09:00): late.
+        app.clock.advance(Duration::days(7));
+        let intake = app.token("28777", Role::IntakeOfficer).await;
+
+        let (status, index) = app.get("/api/v1/index/units/28777?period=2026-11", Some(&intake)).await;
+        assert_eq!(status, StatusCode::OK, "{index}");
+        assert_eq!(index["progress"]["received"], 2, "{}", index["progress"]);
+        assert_eq!(index["progress"]["settled_early"], 1);
+        assert_eq!(index["progress"]["in_progress_overdue"], 1);
+        let on_time = indicator(&index, "ON_TIME");
+        assert_eq!((on_time["numerator"].as_u64(), on_time["denominator"].as_u64()), (Some(1), Some(2)));
+        assert_eq!(on_time["points"], 10.0, "20 points × 1/2");
+        assert_eq!(indicator(&index, "DOSSIER_SYNC")["state"], "missing", "no sync acknowledgements yet");
+
+        let (status, detail) =
+            app.get("/api/v1/index/units/28777/indicators/on_time?period=2026-11", Some(&intake)).await;
+        assert_eq!(status, StatusCode::OK, "{detail}");
+        let lost: Vec<&str> = detail["lost"].as_array().unwrap().iter().map(|l| l["code"].as_str().unwrap()).collect();
+        assert_eq!(lost, vec![late.as_str()]);
+
+        // Scoping: another commune's staff and commune staff asking for the ranking are refused.
+        let other_intake = app.token("28756", Role::IntakeOfficer).await;
+        let (status, _) = app.get("/api/v1/index/units/28777?period=2026-11", Some(&other_intake)).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, _) = app.get("/api/v1/index/provinces/86/ranking?period=2026-11", Some(&intake)).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, _) = app.get("/api/v1/index/units/28777", None).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        let (status, e) = app.get("/api/v1/index/units/28777/indicators/NOPE", Some(&intake)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+
+        let monitor = app.token("86", Role::ProvinceMonitor).await;
+        let (status, ranking) = app.get("/api/v1/index/provinces/86/ranking?period=2026-11", Some(&monitor)).await;
+        assert_eq!(status, StatusCode::OK, "{ranking}");
+        let rows = ranking["rows"].as_array().unwrap();
+        let rank_of = |unit: &str| rows.iter().find(|r| r["unit"] == unit).map(|r| r["rank"].as_u64().unwrap());
+        let (an_hoi, phu_khuong) = (rank_of("28777").unwrap(), rank_of("28756").unwrap());
+        assert!(phu_khuong < an_hoi, "the commune without a late dossier ranks higher: {}", ranking["rows"][0]);
+        for pair in rows.windows(2) {
+            assert!(pair[0]["total"].as_f64() >= pair[1]["total"].as_f64(), "descending totals");
+            if pair[0]["total"] == pair[1]["total"] {
+                assert_eq!(pair[0]["rank"], pair[1]["rank"], "ties share a rank");
+            }
+        }
+        app.stop().await;
+    }
+}
