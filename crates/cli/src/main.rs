@@ -34,6 +34,8 @@ enum Command {
         /// Address to listen on.
         #[arg(long, env = "MOTCUA_LISTEN", default_value = "127.0.0.1:8080")]
         listen: String,
+        #[command(flatten)]
+        sync: cmd::serve::SyncArgs,
     },
     /// Apply database migrations and exit.
     Migrate {
@@ -50,6 +52,8 @@ enum Command {
         /// Set up, print what was created, and exit without serving.
         #[arg(long)]
         no_serve: bool,
+        #[command(flatten)]
+        sync: cmd::serve::SyncArgs,
     },
     /// Import units or a province's procedure catalog.
     Import {
@@ -80,6 +84,8 @@ enum Command {
     /// Generate a realistic dossier history for communes of a province (real lifecycle commands,
     /// fixed seed), then print each commune's 766 figures for the period.
     Simulate(cmd::simulate::Args),
+    /// A fake national portal (DVCQG) with fault injection, to test synchronisation against.
+    FakePortal(cmd::fake_portal::Args),
 }
 
 #[tokio::main]
@@ -92,18 +98,19 @@ async fn main() -> anyhow::Result<()> {
         .init();
     let cli = Cli::parse();
     match cli.command {
-        Command::Serve { db, listen } => cmd::serve::run(&db.database, &listen).await,
+        Command::Serve { db, listen, sync } => cmd::serve::run(&db.database, &listen, &sync).await,
         Command::Migrate { db } => {
             setup::open(&db.database).await?;
             println!("Đã cập nhật cơ sở dữ liệu / database migrated.");
             Ok(())
         }
-        Command::Demo { listen, data, no_serve } => cmd::demo::run(&listen, &data, no_serve).await,
+        Command::Demo { listen, data, no_serve, sync } => cmd::demo::run(&listen, &data, no_serve, &sync).await,
         Command::Import { db, what } => cmd::import::run(&db.database, what).await,
         Command::Calendar { what } => cmd::calendar::run(what).await,
         Command::Verify { db } => cmd::verify::run(&db.database).await,
         Command::AddStaff { db, staff } => cmd::staff::run(&db.database, staff).await,
         Command::Bench(args) => cmd::bench::run(args).await,
         Command::Simulate(args) => cmd::simulate::run(args).await,
+        Command::FakePortal(args) => cmd::fake_portal::run(args).await,
     }
 }

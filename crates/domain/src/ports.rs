@@ -227,3 +227,82 @@ pub trait IndexStore: Send + Sync {
         to: DateTime<Utc>,
     ) -> impl Future<Output = Result<crate::index::IndexInputs, StoreError>> + Send;
 }
+
+/// The national portal (DVCQG) connector's name in the sync outbox.
+pub const DVCQG: &str = "dvcqg";
+
+/// A message of the sync outbox claimed for delivery: one dossier change for one connector.
+#[derive(Debug, Clone)]
+pub struct OutboxMessage {
+    pub id: i64,
+    pub connector: String,
+    pub dossier: String,
+    /// The sequence number of the dossier's last event in the change.
+    pub seq: u32,
+    /// `{code}:{seq}`: the remote applies a key once.
+    pub key: String,
+    /// Attempts so far, this one included.
+    pub attempts: u32,
+    /// The dossier projection (JSON) as the change left it.
+    pub payload: String,
+}
+
+/// What became of one delivery attempt.
+#[derive(Debug, Clone)]
+pub enum Delivery {
+    /// The remote acknowledged it.
+    Delivered { id: i64, ack: String, at: DateTime<Utc> },
+    /// It failed; retried at `retry_at`, or dead once its attempts reach the limit.
+    Failed { id: i64, error: String, at: DateTime<Utc>, retry_at: DateTime<Utc> },
+}
+
+/// The health of one connector.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConnectorStatus {
+    pub connector: String,
+    /// Queued, never tried.
+    pub pending: u64,
+    /// Queued after at least one failed attempt.
+    pub retrying: u64,
+    /// Attempts exhausted, waiting for an operator.
+    pub dead: u64,
+    pub delivered: u64,
+    /// When the oldest undelivered message (dead ones included) was written.
+    pub oldest_undelivered_at: Option<DateTime<Utc>>,
+}
+
+/// A dead-lettered message, for the operator.
+#[derive(Debug, Clone)]
+pub struct DeadMessage {
+    pub id: i64,
+    pub connector: String,
+    pub dossier: String,
+    pub seq: u32,
+    pub key: String,
+    pub attempts: u32,
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The sync outbox: rows are written by [`DossierStore`] in the transaction of each change; a
+/// worker claims them (a lease; several servers never claim the same row) and records outcomes.
+pub trait SyncStore: Send + Sync {
+    /// Claims up to `limit` due messages of `connector`, each the earliest undelivered message of
+    /// its dossier, leased until `now + lease`; counts the attempt.
+    fn claim(
+        &self,
+        connector: &str,
+        now: DateTime<Utc>,
+        lease: chrono::Duration,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<OutboxMessage>, StoreError>> + Send;
+    /// Records outcomes; a failure whose attempts reached `max_attempts` becomes dead.
+    fn record(&self, outcomes: &[Delivery], max_attempts: u32) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Every connector's counts (connectors with no message at all are absent).
+    fn sync_status(&self) -> impl Future<Output = Result<Vec<ConnectorStatus>, StoreError>> + Send;
+    /// Dead messages, oldest first.
+    fn dead_messages(&self, limit: u32) -> impl Future<Output = Result<Vec<DeadMessage>, StoreError>> + Send;
+    /// Queues a dead message again with fresh attempts; `NotFound` if `id` is not dead.
+    fn replay(&self, id: i64, now: DateTime<Utc>) -> impl Future<Output = Result<(), StoreError>> + Send;
+}

@@ -124,6 +124,15 @@ impl Pending {
         Ok(())
     }
 
+    /// Writes the change's sync outbox rows (one per connector) in the same transaction.
+    async fn enqueue_sync(&self, conn: &mut AnyConnection) -> Result<(), StoreError> {
+        let (Some(last), Some(at)) = (self.rows.last(), self.last_at) else {
+            return Ok(());
+        };
+        let payload = serde_json::to_string(self.state()?).map_err(|e| corrupt("dossier projection", e))?;
+        crate::sync::enqueue(conn, &self.code.to_string(), last.seq, at, &payload).await
+    }
+
     /// Rewrites the projection of an existing dossier.
     async fn update_row(&self, conn: &mut AnyConnection, id: i64) -> Result<(), StoreError> {
         let d = self.state()?;
@@ -232,6 +241,7 @@ impl DossierStore for Db {
         }
         let id = pending.insert_row(w.conn(), province.as_deref().unwrap_or_default(), &c.secret).await?;
         pending.insert_events(w.conn(), id).await?;
+        pending.enqueue_sync(w.conn()).await?;
         w.commit().await?;
         Ok(pending.state.take().expect("pushed above"))
     }
@@ -273,6 +283,7 @@ impl DossierStore for Db {
         pending.push(actor, at, kind)?;
         pending.insert_events(w.conn(), id).await?;
         pending.update_row(w.conn(), id).await?;
+        pending.enqueue_sync(w.conn()).await?;
         w.commit().await?;
         Ok(pending.state.take().expect("pushed above"))
     }

@@ -7,7 +7,8 @@
 //! - [`dossiers`]: dossiers, their hash-chained events and projections;
 //! - [`staff`]: staff accounts and API tokens;
 //! - [`calendar`]: holiday amendments;
-//! - [`index`]: the facts the 766 index is computed from.
+//! - [`index`]: the facts the 766 index is computed from;
+//! - [`sync`]: the outbox of changes to report to national systems.
 
 pub mod calendar;
 pub mod catalog;
@@ -17,6 +18,7 @@ pub mod index;
 mod rows;
 pub mod scratch;
 pub mod staff;
+pub mod sync;
 mod writer;
 
 pub use db::{Backend, Db, redact};

@@ -5,6 +5,7 @@
 //! - [`pages`]: server-rendered pages (citizen portal, back office), one file per page,
 //!   typed askama templates in `templates/`.
 //! - [`state`]: database, clock and cached calendars shared by handlers.
+//! - [`sync`]: the worker delivering the sync outbox to the national portal.
 
 pub mod access;
 pub mod api;
@@ -15,6 +16,7 @@ pub mod openapi;
 pub mod pages;
 pub mod routes;
 pub mod state;
+pub mod sync;
 
 pub use routes::app;
 pub use state::AppState;

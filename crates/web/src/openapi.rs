@@ -16,7 +16,8 @@ use utoipa::{Modify, OpenApi};
         (name = "catalog", description = "Procedure catalog"), (name = "units"),
         (name = "dossiers"), (name = "lifecycle", description = "One endpoint per lifecycle command"),
         (name = "calendar", description = "Working days, holidays and deadlines"),
-        (name = "index", description = "The 766 service index: scores, ranking, drill-down")
+        (name = "index", description = "The 766 service index: scores, ranking, drill-down"),
+        (name = "sync", description = "Synchronisation with national systems: health, dead letters, replay")
     )
 )]
 pub struct ApiDoc;

@@ -7,6 +7,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::api::index;
+use crate::api::sync;
 use crate::api::{auth, calendar, catalog, commands, dossiers, health, units};
 use crate::error::ApiError;
 use crate::openapi::ApiDoc;
@@ -48,6 +49,9 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(index::get_unit_index))
         .routes(routes!(index::get_indicator))
         .routes(routes!(index::get_province_ranking))
+        .routes(routes!(sync::sync_status))
+        .routes(routes!(sync::list_dead))
+        .routes(routes!(sync::replay_dead))
         .split_for_parts()
 }
 
@@ -62,6 +66,7 @@ pub fn app(state: AppState) -> Router {
             async move { axum::Json((*doc).clone()) }
         }),
     )
+    .route("/metrics", axum::routing::get(sync::metrics))
     .merge(pages())
     .fallback(|| async {
         ApiError::new(
@@ -79,6 +84,8 @@ pub fn app(state: AppState) -> Router {
             "This HTTP method is not supported at this address.",
         )
     })
+    // People (not API clients) who open an unknown address get an HTML page, not the JSON envelope.
+    .layer(axum::middleware::from_fn(pages::not_found::html_outside_api))
     .layer(tower_http::limit::RequestBodyLimitLayer::new(1024 * 1024))
     .layer(tower_http::trace::TraceLayer::new_for_http())
     .with_state(state)
@@ -93,6 +100,7 @@ pub fn pages() -> Router<AppState> {
         .route("/thu-tuc/{code}", get(pages::procedure::show_procedure))
         .route("/nop-ho-so/{code}", get(pages::submit::show_submit_form).post(pages::submit::submit_form))
         .route("/tra-cuu", get(pages::lookup::show_lookup).post(pages::lookup::look_up))
+        .route(pages::confirmation::PATH, get(pages::confirmation::show_confirmation))
         .route("/can-bo/dang-nhap", get(pages::staff_sign_in::show_sign_in).post(pages::staff_sign_in::sign_in_staff))
         .route("/can-bo/dang-xuat", post(pages::staff_sign_in::sign_out_staff))
         .route("/can-bo", get(pages::inbox::show_inbox))

@@ -23,7 +23,7 @@ const PASSWORD: &str = "motcua-demo-2026";
 /// Phường An Hội and four other communes of Vĩnh Long, with their mean dossiers per working day.
 const COMMUNES: [(&str, f64); 5] = [("28777", 40.0), ("28756", 8.0), ("28783", 8.0), ("29242", 5.0), ("29278", 5.0)];
 
-pub async fn run(listen: &str, data: &Path, no_serve: bool) -> anyhow::Result<()> {
+pub async fn run(listen: &str, data: &Path, no_serve: bool, sync: &cmd::serve::SyncArgs) -> anyhow::Result<()> {
     std::fs::create_dir_all(data).with_context(|| format!("creating {}", data.display()))?;
     let url = format!("sqlite://{}", data.join("motcua.db").display());
     let db = setup::open(&url).await?;
@@ -39,7 +39,7 @@ pub async fn run(listen: &str, data: &Path, no_serve: bool) -> anyhow::Result<()
     if no_serve {
         return Ok(());
     }
-    cmd::serve::serve_db(db, listen, |addr| {
+    cmd::serve::serve_with_sync(db, listen, sync.config(), |addr| {
         println!();
         println!("Mở / open:  http://{addr}/api/v1/procedures?q=dang%20ky%20khai%20sinh");
         println!("            http://{addr}/api/v1/openapi.json");

@@ -3,6 +3,7 @@
 pub mod bench;
 pub mod calendar;
 pub mod demo;
+pub mod fake_portal;
 pub mod import;
 pub mod serve;
 pub mod simulate;

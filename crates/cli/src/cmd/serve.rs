@@ -1,4 +1,5 @@
-//! `motcua serve`: migrate, then serve until Ctrl-C or SIGTERM.
+//! `motcua serve`: migrate, then serve until Ctrl-C or SIGTERM; with `MOTCUA_DVCQG_URL` set, the
+//! sync worker delivering dossier changes to the national portal runs in the same process.
 
 use std::sync::Arc;
 
@@ -9,9 +10,44 @@ use motcua_web::AppState;
 use crate::clock::SystemClock;
 use crate::setup;
 
-pub async fn run(database: &str, listen: &str) -> anyhow::Result<()> {
+/// Where and how dossier changes are pushed to the national portal (DVCQG).
+#[derive(clap::Args, Clone, Debug)]
+pub struct SyncArgs {
+    /// The portal's endpoint receiving dossier records; unset: no sync worker runs (changes wait
+    /// in the outbox until it is set).
+    #[arg(long, env = "MOTCUA_DVCQG_URL")]
+    dvcqg_url: Option<String>,
+    /// Bearer token for the portal.
+    #[arg(long, env = "MOTCUA_DVCQG_TOKEN", hide_env_values = true)]
+    dvcqg_token: Option<String>,
+    /// Attempts before a change is dead-lettered.
+    #[arg(long, env = "MOTCUA_SYNC_MAX_ATTEMPTS", default_value_t = 8)]
+    sync_max_attempts: u32,
+    /// First retry delay in milliseconds (doubled per attempt, with jitter, up to 10 minutes).
+    #[arg(long, env = "MOTCUA_SYNC_BACKOFF_MS", default_value_t = 2000)]
+    sync_backoff_ms: u64,
+    /// How long a claimed change is held against other servers, in milliseconds (a server that
+    /// dies mid-push releases its changes after this); each push times out at half of it.
+    #[arg(long, env = "MOTCUA_SYNC_LEASE_MS", default_value_t = 60_000)]
+    sync_lease_ms: u64,
+}
+
+impl SyncArgs {
+    /// The worker's configuration, or `None` when no endpoint is configured.
+    pub fn config(&self) -> Option<motcua_web::sync::SyncConfig> {
+        let url = self.dvcqg_url.clone().filter(|u| !u.trim().is_empty())?;
+        let mut cfg = motcua_web::sync::SyncConfig::new(url, self.dvcqg_token.clone().filter(|t| !t.is_empty()));
+        cfg.max_attempts = self.sync_max_attempts.max(1);
+        cfg.backoff_base = std::time::Duration::from_millis(self.sync_backoff_ms);
+        cfg.lease = std::time::Duration::from_millis(self.sync_lease_ms.max(100));
+        cfg.timeout = cfg.timeout.min(cfg.lease / 2);
+        Some(cfg)
+    }
+}
+
+pub async fn run(database: &str, listen: &str, sync: &SyncArgs) -> anyhow::Result<()> {
     let db = setup::open(database).await?;
-    serve_db(db, listen, |addr| {
+    serve_with_sync(db, listen, sync.config(), |addr| {
         tracing::info!(%addr, "serving");
         println!("Motcua đang chạy tại / is serving at http://{addr}/api/v1/health");
     })
@@ -20,15 +56,41 @@ pub async fn run(database: &str, listen: &str) -> anyhow::Result<()> {
 
 /// Serves an opened database; `on_ready` is told the bound address.
 pub async fn serve_db(db: Db, listen: &str, on_ready: impl FnOnce(std::net::SocketAddr)) -> anyhow::Result<()> {
+    serve_with_sync(db, listen, None, on_ready).await
+}
+
+/// Serves an opened database and, given a configuration, runs the sync worker beside it.
+pub async fn serve_with_sync(
+    db: Db,
+    listen: &str,
+    sync: Option<motcua_web::sync::SyncConfig>,
+    on_ready: impl FnOnce(std::net::SocketAddr),
+) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("binding {listen}"))?;
+    let clock: Arc<dyn motcua_domain::clock::Clock> = Arc::new(SystemClock);
+    let worker = match sync {
+        Some(cfg) => {
+            tracing::info!(url = %cfg.url, "sync worker started (national portal)");
+            Some(motcua_web::sync::spawn(db.clone(), clock.clone(), cfg))
+        }
+        None => {
+            tracing::info!("MOTCUA_DVCQG_URL is not set: no sync worker; changes wait in the outbox");
+            None
+        }
+    };
     on_ready(listener.local_addr()?);
-    let state = AppState::new(db.clone(), Arc::new(SystemClock));
-    motcua_web::serve(listener, state, shutdown_signal()).await?;
+    let state = AppState::new(db.clone(), clock);
+    let served = motcua_web::serve(listener, state, shutdown_signal()).await;
+    if let Some(w) = worker {
+        w.abort();
+        let _ = w.await;
+    }
+    served?;
     db.close().await;
     Ok(())
 }
 
-async fn shutdown_signal() {
+pub(crate) async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };

@@ -7,5 +7,6 @@ pub mod commands;
 pub mod dossiers;
 pub mod health;
 pub mod index;
+pub mod sync;
 pub mod types;
 pub mod units;

@@ -42,6 +42,8 @@ pub struct LookupResultPage {
     pub status_class: String,
     pub next_step: String,
     pub pending_note: Option<String>,
+    /// The heading of the note: what is missing, or why the dossier ended.
+    pub note_label: String,
     pub submitted: String,
     pub due: Option<String>,
     pub late: bool,
@@ -107,6 +109,7 @@ pub async fn look_up(State(state): State<AppState>, Page(layout): Page, form: Fo
         status_class: words::status_class(d.status).into(),
         next_step: words::next_step(lang, d.status).into(),
         pending_note: d.pending_note.clone(),
+        note_label: words::note_label(lang, d.status).into(),
         submitted: words::when(lang, d.submitted_at),
         due: d.due_at.map(|t| words::when(lang, t)),
         late,

@@ -7,9 +7,11 @@
 //! `csrf` field and compared on every POST ([`check_csrf`]).
 
 pub mod assets;
+pub mod confirmation;
 pub mod home;
 pub mod inbox;
 pub mod lookup;
+pub mod not_found;
 pub mod procedure;
 pub mod staff_dossier;
 pub mod staff_sign_in;
@@ -180,6 +182,12 @@ pub async fn page_layer(mut req: Request, next: Next) -> Response {
     if let Some(lang) = chosen {
         h.append(SET_COOKIE, set_cookie(&headers, LANG_COOKIE, lang.code(), "/", 60 * 60 * 24 * 365));
     }
+    page_headers(h);
+    res
+}
+
+/// The headers every page carries: out of caches and frames, scripts and forms only from us.
+pub fn page_headers(h: &mut HeaderMap) {
     h.entry(CACHE_CONTROL).or_insert(HeaderValue::from_static("no-store"));
     h.insert(
         HeaderName::from_static("content-security-policy"),
@@ -189,7 +197,6 @@ pub async fn page_layer(mut req: Request, next: Next) -> Response {
     );
     h.insert(HeaderName::from_static("x-content-type-options"), HeaderValue::from_static("nosniff"));
     h.insert(HeaderName::from_static("referrer-policy"), HeaderValue::from_static("same-origin"));
-    res
 }
 
 /// A query parameter's decoded value.

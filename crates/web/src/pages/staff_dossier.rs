@@ -8,11 +8,13 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use motcua_domain::calendar::Timeliness;
-use motcua_domain::dossier::{Channel, Command, Context, DossierCode, LifecycleError, ResultDoc, decide};
+use motcua_domain::dossier::{Channel, Command, Context, DossierCode, FeeLine, LifecycleError, ResultDoc, decide};
 use motcua_domain::ports::{CatalogStore, DossierStore};
 use motcua_domain::staff::{Actor, Staff};
+use motcua_domain::unit::UnitCode;
 use serde::Deserialize;
 
+use super::submit::Choice;
 use super::words::{self, TimelineEntry};
 use super::{Form, Layout, OrPage, Page, PageFailure, PageResult, SignedIn, check_csrf, message};
 use crate::access::{self, staff_may_read};
@@ -29,12 +31,32 @@ struct Action {
     /// The label of the text field (reason, what is missing, …).
     text: Option<(&'static str, &'static str)>,
     warning: bool,
+    extra: Extra,
 }
 
-const ACTIONS: [Action; 11] = [
-    Action { name: "receive", vi: "Tiếp nhận hồ sơ", en: "Receive", text: None, warning: false },
+/// The fields an action asks for besides its text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Extra {
+    None,
+    /// The unit to transfer to (a commune of the same province).
+    Unit,
+    /// A fee line: what for, amount, copies.
+    Fee,
+    /// How the obligation was paid (the 766 flag).
+    Payment,
+}
+
+const ACTIONS: [Action; 14] = [
     Action {
-        name: "start_processing", vi: "Bắt đầu xử lý", en: "Start processing", text: None, warning: false
+        name: "receive", vi: "Tiếp nhận hồ sơ", en: "Receive", text: None, warning: false, extra: Extra::None
+    },
+    Action {
+        name: "start_processing",
+        vi: "Bắt đầu xử lý",
+        en: "Start processing",
+        text: None,
+        warning: false,
+        extra: Extra::None,
     },
     Action {
         name: "forward_for_approval",
@@ -42,6 +64,7 @@ const ACTIONS: [Action; 11] = [
         en: "Forward for approval",
         text: Some(("Tóm tắt đề xuất (không bắt buộc)", "Summary of the proposal (optional)")),
         warning: false,
+        extra: Extra::None,
     },
     Action {
         name: "decide",
@@ -49,14 +72,47 @@ const ACTIONS: [Action; 11] = [
         en: "Approve",
         text: Some(("Tên giấy tờ kết quả (không bắt buộc)", "Name of the result document (optional)")),
         warning: false,
+        extra: Extra::None,
     },
-    Action { name: "return_result", vi: "Trả kết quả", en: "Return the result", text: None, warning: false },
+    Action {
+        name: "return_result",
+        vi: "Trả kết quả",
+        en: "Return the result",
+        text: None,
+        warning: false,
+        extra: Extra::None,
+    },
     Action {
         name: "receive_supplement",
         vi: "Đã nhận đủ bổ sung",
         en: "Supplement received",
         text: None,
         warning: false,
+        extra: Extra::None,
+    },
+    Action {
+        name: "confirm_financial_obligation",
+        vi: "Đã nộp đủ phí, lệ phí",
+        en: "Fees paid",
+        text: None,
+        warning: false,
+        extra: Extra::Payment,
+    },
+    Action {
+        name: "request_financial_obligation",
+        vi: "Yêu cầu nộp phí, lệ phí",
+        en: "Ask for fees",
+        text: None,
+        warning: false,
+        extra: Extra::Fee,
+    },
+    Action {
+        name: "transfer",
+        vi: "Chuyển đơn vị khác",
+        en: "Transfer to another unit",
+        text: Some(("Lý do chuyển", "Reason for the transfer")),
+        warning: false,
+        extra: Extra::Unit,
     },
     Action {
         name: "request_supplement",
@@ -64,6 +120,7 @@ const ACTIONS: [Action; 11] = [
         en: "Request a supplement",
         text: Some(("Giấy tờ cần bổ sung", "Documents missing")),
         warning: false,
+        extra: Extra::None,
     },
     Action {
         name: "send_back",
@@ -71,6 +128,7 @@ const ACTIONS: [Action; 11] = [
         en: "Send back",
         text: Some(("Lý do trả lại", "Reason")),
         warning: true,
+        extra: Extra::None,
     },
     Action {
         name: "refuse",
@@ -78,6 +136,7 @@ const ACTIONS: [Action; 11] = [
         en: "Refuse",
         text: Some(("Lý do từ chối", "Reason for refusal")),
         warning: true,
+        extra: Extra::None,
     },
     Action {
         name: "withdraw",
@@ -85,6 +144,7 @@ const ACTIONS: [Action; 11] = [
         en: "Withdraw at the applicant's request",
         text: Some(("Lý do rút hồ sơ", "Reason")),
         warning: true,
+        extra: Extra::None,
     },
     Action {
         name: "stop",
@@ -92,12 +152,65 @@ const ACTIONS: [Action; 11] = [
         en: "Stop processing",
         text: Some(("Lý do dừng", "Reason")),
         warning: true,
+        extra: Extra::None,
     },
 ];
 
-/// The command a form asks for, with its text.
-fn command(name: &str, text: &str) -> Option<Command> {
-    let text = text.trim().to_string();
+fn invalid(vi: &str, en: &str) -> ApiError {
+    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "INVALID_FORM", vi, en)
+}
+
+/// The command a submitted action form asks for.
+fn command(name: &str, form: &Form) -> Result<Command, ApiError> {
+    let text = form.get("noi_dung").trim().to_string();
+    Ok(match name {
+        "transfer" => Command::Transfer {
+            to_unit: UnitCode::parse(form.get("don_vi").trim())
+                .map_err(|_| invalid("Vui lòng chọn đơn vị nhận hồ sơ.", "Choose the unit to transfer to."))?,
+            reason: text,
+        },
+        "request_financial_obligation" => {
+            let amount = form.get("so_tien").trim().replace(['.', ' '], "");
+            let amount = amount.parse::<i64>().ok().filter(|a| *a > 0).ok_or_else(|| {
+                invalid(
+                    "Số tiền phải là số nguyên dương, tính bằng đồng (ví dụ 50000).",
+                    "The amount must be a positive whole number of đồng (e.g. 50000).",
+                )
+            })?;
+            let copies = match form.get("so_ban").trim() {
+                "" => 1,
+                n => n.parse::<u32>().ok().filter(|n| *n > 0).ok_or_else(|| {
+                    invalid("Số bản phải là số nguyên dương.", "The number of copies must be a positive whole number.")
+                })?,
+            };
+            let name = form.get("khoan_thu").trim().to_string();
+            if name.is_empty() {
+                return Err(invalid("Vui lòng nhập tên khoản phí, lệ phí.", "Enter what the fee is for."));
+            }
+            Command::RequestFinancialObligation { fees: vec![FeeLine { name, amount, copies }] }
+        }
+        "confirm_financial_obligation" => {
+            Command::ConfirmFinancialObligation { online_payment: form.get("thanh_toan").trim().parse().unwrap_or(0) }
+        }
+        _ => simple(name, text).ok_or_else(|| ApiError::not_found("thao tác này", "This action"))?,
+    })
+}
+
+/// The command an action stands for with empty fields, to ask the domain whether it is
+/// available now (`to_unit`: some other unit, for a transfer).
+fn probe(name: &str, to_unit: Option<&UnitCode>) -> Option<Command> {
+    match name {
+        "transfer" => to_unit.map(|u| Command::Transfer { to_unit: u.clone(), reason: String::new() }),
+        "request_financial_obligation" => {
+            Some(Command::RequestFinancialObligation { fees: vec![FeeLine { name: "?".into(), amount: 1, copies: 1 }] })
+        }
+        "confirm_financial_obligation" => Some(Command::ConfirmFinancialObligation { online_payment: 0 }),
+        _ => simple(name, String::new()),
+    }
+}
+
+/// The commands that take at most a text.
+fn simple(name: &str, text: String) -> Option<Command> {
     Some(match name {
         "receive" => Command::Receive,
         "refuse" => Command::Refuse { reason: text },
@@ -127,6 +240,7 @@ pub struct ActionView {
     pub label: String,
     pub text_label: Option<String>,
     pub warning: bool,
+    pub extra: Extra,
 }
 
 /// A labelled value.
@@ -151,6 +265,8 @@ pub struct StaffDossierPage {
     pub fees: Vec<Item>,
     pub timeline: Vec<TimelineEntry>,
     pub actions: Vec<ActionView>,
+    /// The units a transfer may go to.
+    pub units: Vec<Choice>,
     pub notice: Option<String>,
     pub error: Option<String>,
 }
@@ -183,10 +299,14 @@ pub async fn act_on_dossier(
     form: Form,
 ) -> PageResult {
     check_csrf(&layout, &form)?;
-    let Some(cmd) = command(&name, form.get("noi_dung")) else {
+    if !ACTIONS.iter().any(|a| a.name == name) {
         return Err(PageFailure::new(layout, ApiError::not_found("thao tác này", "This action")));
+    }
+    let done = match command(&name, &form) {
+        Ok(cmd) => execute(&state, Actor::staff(&staff), &code, cmd).await,
+        Err(e) => Err(e),
     };
-    match execute(&state, Actor::staff(&staff), &code, cmd).await {
+    match done {
         Ok(d) => Ok(Redirect::to(&format!("/can-bo/ho-so/{}?xong={name}", d.code)).into_response()),
         Err(e) => {
             let status = e.status;
@@ -225,10 +345,25 @@ async fn render(
     let now = state.now();
     let ctx = Context { now, calendar: &calendar, calendar_version: version, procedure: &procedure };
     let actor = Actor::staff(staff);
+    // A transfer goes to another commune of the same province.
+    let province = state.db.unit(&d.handling_unit).await.or_page(&layout)?.and_then(|u| u.parent);
+    let units: Vec<Choice> = match &province {
+        Some(p) => state
+            .db
+            .units(Some(p))
+            .await
+            .or_page(&layout)?
+            .into_iter()
+            .filter(|u| u.code != d.handling_unit)
+            .map(|u| Choice { value: u.code.to_string(), label: u.name, selected: false })
+            .collect(),
+        None => Vec::new(),
+    };
+    let other = units.first().and_then(|u| UnitCode::parse(&u.value).ok());
     let actions = ACTIONS
         .iter()
         .filter(|a| {
-            command(a.name, "")
+            probe(a.name, other.as_ref())
                 .is_some_and(|c| matches!(decide(&d, &actor, &c, &ctx), Ok(_) | Err(LifecycleError::ReasonRequired)))
         })
         .map(|a| ActionView {
@@ -236,6 +371,7 @@ async fn render(
             label: layout.t(a.vi, a.en).into(),
             text_label: a.text.map(|(vi, en)| layout.t(vi, en).to_string()),
             warning: a.warning,
+            extra: a.extra,
         })
         .collect();
     let (mark, mark_text) = match d.timeliness(&calendar, now) {
@@ -306,6 +442,7 @@ async fn render(
         fees,
         timeline: words::timeline(lang, &events, true),
         actions,
+        units,
         notice,
         error,
         layout,

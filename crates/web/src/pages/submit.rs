@@ -1,12 +1,13 @@
-//! `GET|POST /nop-ho-so/{code}`: the online submission form, then the confirmation with the
-//! dossier code, its secret and what happens next. Bad input re-renders the form with an error
+//! `GET|POST /nop-ho-so/{code}`: the online submission form; a successful submission redirects
+//! (303) to the confirmation page ([`super::confirmation`]). Bad input re-renders the form with an error
 //! summary linked to the fields and everything already entered kept.
 
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
-use axum::response::IntoResponse;
+use axum::http::header::SET_COOKIE;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect};
 use motcua_domain::catalog::{OnlineLevel, Procedure};
 use motcua_domain::identity::ApplicantId;
 use motcua_domain::ports::CatalogStore;
@@ -14,7 +15,7 @@ use motcua_domain::unit::UnitCode;
 use serde::Deserialize;
 
 use super::procedure::load;
-use super::{FieldError, Form, Layout, OrPage, Page, PageResult, check_csrf, message, words};
+use super::{FieldError, Form, Layout, OrPage, Page, PageResult, check_csrf, confirmation, message};
 use crate::api::dossiers::{ApplicantInput, ComponentInput, SubmitRequest, submit};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -70,18 +71,6 @@ impl SubmitPage {
     fn components_error(&self) -> Option<&str> {
         self.components.iter().find_map(|c| self.error(&c.id))
     }
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "confirmation.html")]
-pub struct ConfirmationPage {
-    pub layout: Layout,
-    pub dossier_code: String,
-    pub secret: String,
-    pub procedure: String,
-    pub unit: String,
-    pub time: String,
-    pub estimated_due: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -192,6 +181,7 @@ pub async fn submit_form(
     State(state): State<AppState>,
     Page(layout): Page,
     Path(code): Path<String>,
+    headers: HeaderMap,
     form: Form,
 ) -> PageResult {
     check_csrf(&layout, &form)?;
@@ -264,19 +254,8 @@ pub async fn submit_form(
         }
         Err(e) => return Err(super::PageFailure::new(layout, e)),
     };
-    let unit = state.db.unit(&dossier.receiving_unit).await.or_page(&layout)?;
-    let hours = unit.as_ref().map(|u| u.working_hours.clone()).unwrap_or_default();
-    let (calendar, _) = state.work_calendar(None, &hours).await.or_page(&layout)?;
-    let estimated_due = words::when(lang, calendar.due(state.now(), &p.statutory_time));
-    let layout = layout.titled("Đã nộp hồ sơ", "Dossier submitted");
-    Ok(ConfirmationPage {
-        dossier_code: dossier.code.to_string(),
-        secret,
-        procedure: p.name.clone(),
-        unit: unit.map(|u| u.name).unwrap_or_else(|| dossier.receiving_unit.to_string()),
-        time: words::statutory_time(lang, &p.statutory_time),
-        estimated_due,
-        layout,
-    }
-    .into_response())
+    // Post/redirect/get: the confirmation is its own page, so refreshing it never files twice.
+    let mut res = Redirect::to(confirmation::PATH).into_response();
+    res.headers_mut().append(SET_COOKIE, confirmation::receipt_cookie(&headers, &dossier.code, &secret, false));
+    Ok(res)
 }

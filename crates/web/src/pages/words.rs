@@ -94,6 +94,16 @@ pub fn next_step(lang: Lang, s: Status) -> &'static str {
     }
 }
 
+/// The heading of the note that goes with a status: what is missing, or why it ended.
+pub fn note_label(lang: Lang, s: Status) -> &'static str {
+    match s {
+        Status::SupplementRequested => t(lang, "Giấy tờ cần bổ sung", "Documents to add"),
+        Status::Refused => t(lang, "Lý do không tiếp nhận", "Why it was not accepted"),
+        Status::Stopped | Status::Withdrawn => t(lang, "Lý do", "Reason"),
+        _ => t(lang, "Nội dung", "Details"),
+    }
+}
+
 /// The statutory time in words.
 pub fn statutory_time(lang: Lang, time: &StatutoryTime) -> String {
     match lang {

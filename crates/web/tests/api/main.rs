@@ -7,3 +7,4 @@ mod errors;
 mod harness;
 mod index;
 mod openapi;
+mod sync;

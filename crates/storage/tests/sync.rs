@@ -1,0 +1,190 @@
+//! The sync outbox on SQLite and PostgreSQL: a change's outbox row is written iff the change
+//! commits; claims follow per-dossier order; a dead message blocks only its own dossier.
+//!
+//! PostgreSQL is taken from `MOTCUA_TEST_POSTGRES` (default `postgres://postgres@127.0.0.1:5432/test`).
+
+use std::future::Future;
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use motcua_domain::calendar::{CalendarData, WorkCalendar};
+use motcua_domain::catalog::{Procedure, seed_procedures};
+use motcua_domain::dossier::{
+    Applicant, Channel, Command, Context, Dossier, DossierCode, LifecycleError, SecretHash, Submission, decide,
+};
+use motcua_domain::identity::ApplicantId;
+use motcua_domain::ports::{
+    CatalogStore, Creation, DVCQG, Delivery, DossierStore, ExecuteError, FollowUp, StoreError, SyncStore,
+};
+use motcua_domain::staff::{Actor, Role, StaffId};
+use motcua_domain::unit::{UnitCode, parse_units_csv};
+use motcua_storage::{Db, scratch};
+
+const UNITS: &[u8] = include_bytes!("../../../data/admin_units_2025.csv");
+
+async fn on_both<F, Fut>(body: F)
+where
+    F: Fn(Db) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+    let dir = std::env::temp_dir().join(format!("motcua-sync-{}-{nanos}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let sqlite = Db::connect(&format!("sqlite://{}", dir.join("t.db").display())).await.unwrap();
+    sqlite.migrate().await.unwrap();
+    seed(&sqlite).await;
+    body(sqlite.clone()).await;
+    sqlite.close().await;
+    std::fs::remove_dir_all(&dir).ok();
+
+    let admin =
+        std::env::var("MOTCUA_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+    let url = scratch::fresh_postgres(&admin, "motcua_sync")
+        .await
+        .unwrap_or_else(|e| panic!("PostgreSQL must be reachable at {admin}: {e}"));
+    let pg = Db::connect(&url).await.unwrap();
+    pg.migrate().await.unwrap();
+    seed(&pg).await;
+    body(pg.clone()).await;
+    pg.close().await;
+    scratch::drop_postgres(&admin, &url).await;
+}
+
+async fn seed(db: &Db) {
+    db.upsert_units(&parse_units_csv(UNITS).unwrap()).await.unwrap();
+    db.upsert_procedures(&seed_procedures()).await.unwrap();
+}
+
+fn at() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 26, 2, 0, 0).unwrap()
+}
+
+fn procedure() -> Procedure {
+    seed_procedures().into_iter().find(|p| p.code.as_str() == "1.001193").unwrap()
+}
+
+fn creation() -> Creation {
+    let p = procedure();
+    let submission = Submission {
+        procedure: p.code.clone(),
+        unit: UnitCode::parse("28777").unwrap(),
+        channel: Channel::Online,
+        applicant: Applicant {
+            name: "Nguyễn Văn An".into(),
+            id_number: ApplicantId::parse("086090001234").unwrap(),
+            phone: None,
+            email: None,
+            address: None,
+        },
+        components: p
+            .components
+            .iter()
+            .map(|c| motcua_domain::dossier::Component {
+                code: c.code.clone(),
+                name: c.name.clone(),
+                file_sha256: None,
+                digitized: true,
+                reused: false,
+                from_citizen_store: false,
+            })
+            .collect(),
+        copies: 1,
+        identity_verified: false,
+    };
+    Creation { new: submission.check(&p).unwrap(), actor: Actor::Citizen, at: at(), secret: SecretHash::of("s3cret") }
+}
+
+type NoFollowUp = fn(&Dossier) -> Result<Vec<FollowUp>, LifecycleError>;
+
+fn intake() -> Actor {
+    Actor::Staff {
+        id: StaffId(1),
+        username: "t".into(),
+        role: Role::IntakeOfficer,
+        unit: UnitCode::parse("28777").unwrap(),
+    }
+}
+
+async fn command(
+    db: &Db,
+    code: &DossierCode,
+    actor: &Actor,
+    cmd: Command,
+) -> Result<Dossier, ExecuteError<LifecycleError>> {
+    let (p, data) = (procedure(), CalendarData::vietnam());
+    let cal = WorkCalendar::new(&data, data.latest_version(), Default::default());
+    let now = at() + Duration::minutes(10);
+    db.execute(code, actor, now, |d| {
+        decide(d, actor, &cmd, &Context { now, calendar: &cal, calendar_version: 0, procedure: &p })
+    })
+    .await
+}
+
+/// (dossier, seq, key, status, attempts) of every outbox row, in id order.
+async fn outbox(db: &Db) -> Vec<(String, i64, String, String, i64)> {
+    sqlx::query_as("SELECT dossier_code, seq, idempotency_key, status, attempts FROM sync_outbox ORDER BY id")
+        .fetch_all(db.pool())
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_outbox_row_is_written_iff_the_change_commits() {
+    on_both(|db| async move {
+        let d = db.create(creation(), None::<NoFollowUp>).await.unwrap();
+        let code = d.code.to_string();
+        assert_eq!(outbox(&db).await, vec![(code.clone(), 1, format!("{code}:1"), "queued".into(), 0)]);
+        // A refused command (a citizen cannot receive) writes neither an event nor an outbox row.
+        command(&db, &d.code, &Actor::Citizen, Command::Receive).await.unwrap_err();
+        assert_eq!(outbox(&db).await.len(), 1);
+        // A creation whose follow-up is refused leaves nothing.
+        let refuse = |_: &Dossier| -> Result<Vec<FollowUp>, LifecycleError> { Err(LifecycleError::ReasonRequired) };
+        db.create(creation(), Some(refuse)).await.unwrap_err();
+        assert_eq!(outbox(&db).await.len(), 1);
+        // A committed command adds one row with its event's seq.
+        command(&db, &d.code, &intake(), Command::Receive).await.unwrap();
+        let rows = outbox(&db).await;
+        assert_eq!(rows.len(), 2);
+        assert_eq!((rows[1].1, rows[1].2.as_str()), (2, format!("{code}:2").as_str()));
+        let events: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM dossier_events").fetch_one(db.pool()).await.unwrap();
+        assert_eq!(events, 2, "one outbox row per committed change, none for refused ones");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn claims_keep_per_dossier_order_and_a_dead_message_blocks_only_its_dossier() {
+    on_both(|db| async move {
+        let a = db.create(creation(), None::<NoFollowUp>).await.unwrap();
+        command(&db, &a.code, &intake(), Command::Receive).await.unwrap();
+        let b = db.create(creation(), None::<NoFollowUp>).await.unwrap();
+        let now = at() + Duration::hours(1);
+        let lease = Duration::seconds(30);
+        let first = db.claim(DVCQG, now, lease, 10).await.unwrap();
+        let keys: Vec<_> = first.iter().map(|m| m.key.clone()).collect();
+        assert_eq!(keys, vec![format!("{}:1", a.code), format!("{}:1", b.code)], "seq 2 waits for seq 1");
+        assert!(db.claim(DVCQG, now, lease, 10).await.unwrap().is_empty(), "leased messages are not claimed twice");
+        // a:1 fails for good (one attempt allowed); b:1 is delivered.
+        let fail = Delivery::Failed { id: first[0].id, error: "HTTP 500".into(), at: now, retry_at: now };
+        let ok = Delivery::Delivered { id: first[1].id, ack: "ack-1".into(), at: now };
+        db.record(&[fail, ok], 1).await.unwrap();
+        let status = db.sync_status().await.unwrap();
+        assert_eq!((status[0].pending, status[0].retrying, status[0].dead, status[0].delivered), (1, 0, 1, 1));
+        assert_eq!(status[0].oldest_undelivered_at, Some(at()));
+        assert!(db.claim(DVCQG, now, lease, 10).await.unwrap().is_empty(), "a:2 is held back by the dead a:1");
+        let c = db.create(creation(), None::<NoFollowUp>).await.unwrap();
+        let other = db.claim(DVCQG, now, lease, 10).await.unwrap();
+        assert_eq!(other.len(), 1);
+        assert_eq!(other[0].dossier, c.code.to_string(), "other dossiers still flow");
+        let dead = db.dead_messages(10).await.unwrap();
+        assert_eq!((dead.len(), dead[0].last_error.as_deref()), (1, Some("HTTP 500")));
+        // Replayed, a:1 is claimed again with fresh attempts; once delivered, a:2 follows.
+        db.replay(dead[0].id, now).await.unwrap();
+        assert!(matches!(db.replay(dead[0].id, now).await, Err(StoreError::NotFound)));
+        let again = db.claim(DVCQG, now, lease, 10).await.unwrap();
+        assert_eq!((again.len(), again[0].key.clone(), again[0].attempts), (1, format!("{}:1", a.code), 1));
+        db.record(&[Delivery::Delivered { id: again[0].id, ack: "ack-2".into(), at: now }], 8).await.unwrap();
+        let next = db.claim(DVCQG, now, lease, 10).await.unwrap();
+        assert_eq!(next.iter().map(|m| m.key.clone()).collect::<Vec<_>>(), vec![format!("{}:2", a.code)]);
+    })
+    .await;
+}

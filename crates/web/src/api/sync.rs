@@ -1,0 +1,156 @@
+//! The operator's view of synchronisation with national systems: per-connector health, the
+//! dead-letter list, replaying a dead message, and the same gauges in Prometheus text at `/metrics`.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
+use chrono::{DateTime, Utc};
+use motcua_domain::ports::{ConnectorStatus, StoreError, SyncStore};
+use motcua_domain::staff::Role;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::auth::StaffAuth;
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::extract::ApiPath;
+use crate::state::AppState;
+
+/// One connector's health.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConnectorView {
+    /// `dvcqg`: the national public service portal.
+    pub connector: String,
+    /// Waiting for their first attempt.
+    pub pending: u64,
+    /// Waiting for a retry after a failure.
+    pub retrying: u64,
+    /// Attempts exhausted; an operator must replay them.
+    pub dead: u64,
+    pub delivered: u64,
+    /// Age of the oldest undelivered change, in seconds (0 when everything is delivered).
+    pub oldest_undelivered_age_seconds: i64,
+}
+
+/// The sync status of every connector.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SyncStatus {
+    pub connectors: Vec<ConnectorView>,
+}
+
+/// A dead-lettered change.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DeadView {
+    pub id: i64,
+    pub connector: String,
+    pub dossier: String,
+    pub seq: u32,
+    pub idempotency_key: String,
+    pub attempts: u32,
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub last_attempt_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DeadList {
+    pub items: Vec<DeadView>,
+}
+
+fn may_watch(role: Role) -> bool {
+    matches!(role, Role::Administrator | Role::ProvinceMonitor | Role::CenterDirector)
+}
+
+fn view(c: ConnectorStatus, now: DateTime<Utc>) -> ConnectorView {
+    ConnectorView {
+        oldest_undelivered_age_seconds: c.oldest_undelivered_at.map_or(0, |t| (now - t).num_seconds().max(0)),
+        connector: c.connector,
+        pending: c.pending,
+        retrying: c.retrying,
+        dead: c.dead,
+        delivered: c.delivered,
+    }
+}
+
+/// Pending, retrying and dead-lettered changes and the lag of each connector.
+#[utoipa::path(get, path = "/api/v1/sync/status", tag = "sync", security(("bearer" = [])),
+    responses((status = 200, body = SyncStatus), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn sync_status(State(state): State<AppState>, StaffAuth(staff): StaffAuth) -> ApiResult<Json<SyncStatus>> {
+    if !may_watch(staff.role) {
+        return Err(ApiError::forbidden());
+    }
+    let now = state.now();
+    let connectors = state.db.sync_status().await?.into_iter().map(|c| view(c, now)).collect();
+    Ok(Json(SyncStatus { connectors }))
+}
+
+/// Dead-lettered changes, oldest first, with the last error.
+#[utoipa::path(get, path = "/api/v1/sync/dead", tag = "sync", security(("bearer" = [])),
+    responses((status = 200, body = DeadList), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn list_dead(State(state): State<AppState>, StaffAuth(staff): StaffAuth) -> ApiResult<Json<DeadList>> {
+    if !may_watch(staff.role) {
+        return Err(ApiError::forbidden());
+    }
+    let items = state
+        .db
+        .dead_messages(500)
+        .await?
+        .into_iter()
+        .map(|d| DeadView {
+            id: d.id,
+            connector: d.connector,
+            dossier: d.dossier,
+            seq: d.seq,
+            idempotency_key: d.key,
+            attempts: d.attempts,
+            last_error: d.last_error,
+            created_at: d.created_at,
+            last_attempt_at: d.updated_at,
+        })
+        .collect();
+    Ok(Json(DeadList { items }))
+}
+
+/// Queue a dead-lettered change again with fresh attempts (administrators).
+#[utoipa::path(post, path = "/api/v1/sync/dead/{id}/replay", tag = "sync", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The dead message's id")),
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+pub async fn replay_dead(
+    State(state): State<AppState>,
+    StaffAuth(staff): StaffAuth,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<StatusCode> {
+    if staff.role != Role::Administrator {
+        return Err(ApiError::forbidden());
+    }
+    match state.db.replay(id, state.now()).await {
+        Ok(()) => Ok(StatusCode::NO_CONTENT),
+        Err(StoreError::NotFound) => Err(ApiError::not_found("thông điệp đồng bộ lỗi này", "This dead message")),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A Prometheus gauge: name, help text, and its value for one connector.
+type Gauge = (&'static str, &'static str, fn(&ConnectorView) -> i64);
+
+/// The sync gauges in Prometheus text format (per connector: pending, retrying, dead, lag).
+pub async fn metrics(State(state): State<AppState>) -> ApiResult<impl IntoResponse> {
+    let now = state.now();
+    let rows: Vec<ConnectorView> = state.db.sync_status().await?.into_iter().map(|c| view(c, now)).collect();
+    let mut out = String::new();
+    let gauges: [Gauge; 5] = [
+        ("motcua_sync_pending", "Changes waiting for their first delivery attempt.", |c| c.pending as i64),
+        ("motcua_sync_retrying", "Changes waiting for a retry after a failed attempt.", |c| c.retrying as i64),
+        ("motcua_sync_dead", "Changes dead-lettered after exhausting their attempts.", |c| c.dead as i64),
+        ("motcua_sync_delivered", "Changes acknowledged by the remote system.", |c| c.delivered as i64),
+        ("motcua_sync_lag_seconds", "Age of the oldest undelivered change.", |c| c.oldest_undelivered_age_seconds),
+    ];
+    for (name, help, value) in gauges {
+        out.push_str(&format!("# HELP {name} {help}\n# TYPE {name} gauge\n"));
+        for c in &rows {
+            out.push_str(&format!("{name}{{connector=\"{}\"}} {}\n", c.connector, value(c)));
+        }
+    }
+    Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], out))
+}
