@@ -125,18 +125,21 @@ impl Pending {
     }
 
     /// Writes the change's sync outbox rows (one per connector) in the same transaction.
-    async fn enqueue_sync(&self, conn: &mut AnyConnection) -> Result<(), StoreError> {
+    async fn enqueue_sync(&self, conn: &mut AnyConnection, projection: &str) -> Result<(), StoreError> {
         let (Some(last), Some(at)) = (self.rows.last(), self.last_at) else {
             return Ok(());
         };
-        let payload = serde_json::to_string(self.state()?).map_err(|e| corrupt("dossier projection", e))?;
-        crate::sync::enqueue(conn, &self.code.to_string(), last.seq, at, &payload).await
+        crate::sync::enqueue(conn, &self.code.to_string(), last.seq, at, projection).await
+    }
+
+    /// The projection as stored (serialized once, for the row and the outbox alike).
+    fn projection_json(&self) -> Result<String, StoreError> {
+        serde_json::to_string(self.state()?).map_err(|e| corrupt("dossier projection", e))
     }
 
     /// Rewrites the projection of an existing dossier.
-    async fn update_row(&self, conn: &mut AnyConnection, id: i64) -> Result<(), StoreError> {
+    async fn update_row(&self, conn: &mut AnyConnection, id: i64, data: &str) -> Result<(), StoreError> {
         let d = self.state()?;
-        let data = serde_json::to_string(d).map_err(|e| corrupt("dossier projection", e))?;
         sqlx::query(
             "UPDATE dossiers SET handling_unit = $1, status = $2, received_at = $3, due_at = $4, ended_at = $5,
                supplement_requests = $6, version = $7, last_hash = $8, last_event_at = $9, data = $10 WHERE id = $11",
@@ -150,7 +153,7 @@ impl Pending {
         .bind(i64::from(d.version))
         .bind(self.head.clone())
         .bind(self.last_at.map(ms).unwrap_or_default())
-        .bind(data)
+        .bind(data.to_string())
         .bind(id)
         .execute(conn)
         .await
@@ -164,9 +167,9 @@ impl Pending {
         conn: &mut AnyConnection,
         province: &str,
         secret: &SecretHash,
+        data: &str,
     ) -> Result<i64, StoreError> {
         let d = self.state()?;
-        let data = serde_json::to_string(d).map_err(|e| corrupt("dossier projection", e))?;
         sqlx::query_scalar(
             "INSERT INTO dossiers (code, procedure_code, receiving_unit, handling_unit, province, channel, status,
                submitted_at, received_at, due_at, ended_at, supplement_requests, secret_hash, version, last_hash,
@@ -189,7 +192,7 @@ impl Pending {
         .bind(i64::from(d.version))
         .bind(self.head.clone())
         .bind(self.last_at.map(ms).unwrap_or_default())
-        .bind(data)
+        .bind(data.to_string())
         .fetch_one(conn)
         .await
         .map_err(store_err)
@@ -239,9 +242,10 @@ impl DossierStore for Db {
                 }
             }
         }
-        let id = pending.insert_row(w.conn(), province.as_deref().unwrap_or_default(), &c.secret).await?;
+        let data = pending.projection_json()?;
+        let id = pending.insert_row(w.conn(), province.as_deref().unwrap_or_default(), &c.secret, &data).await?;
         pending.insert_events(w.conn(), id).await?;
-        pending.enqueue_sync(w.conn()).await?;
+        pending.enqueue_sync(w.conn(), &data).await?;
         w.commit().await?;
         Ok(pending.state.take().expect("pushed above"))
     }
@@ -281,9 +285,10 @@ impl DossierStore for Db {
         let mut pending =
             Pending { code: code.clone(), head: prev, last_at: Some(last_at), state: Some(current), rows: Vec::new() };
         pending.push(actor, at, kind)?;
+        let data = pending.projection_json()?;
         pending.insert_events(w.conn(), id).await?;
-        pending.update_row(w.conn(), id).await?;
-        pending.enqueue_sync(w.conn()).await?;
+        pending.update_row(w.conn(), id, &data).await?;
+        pending.enqueue_sync(w.conn(), &data).await?;
         w.commit().await?;
         Ok(pending.state.take().expect("pushed above"))
     }
