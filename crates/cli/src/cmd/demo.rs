@@ -41,12 +41,9 @@ pub async fn run(listen: &str, data: &Path, no_serve: bool, sync: &cmd::serve::S
     }
     cmd::serve::serve_with_sync(db, listen, sync.config(), |addr| {
         println!();
-        println!("Mở / open:  http://{addr}/api/v1/procedures?q=dang%20ky%20khai%20sinh");
-        println!("            http://{addr}/api/v1/openapi.json");
-        println!(
-            "Đăng nhập / sign in:  curl -s http://{addr}/api/v1/auth/login -H 'content-type: application/json' \\"
-        );
-        println!("              -d '{{\"username\":\"anhoi.tiepnhan\",\"password\":\"{PASSWORD}\"}}'");
+        println!("Cổng công dân / citizen portal:  http://{addr}/");
+        println!("Cán bộ / staff:  http://{addr}/can-bo/dang-nhap  (e.g. anhoi.tiepnhan / {PASSWORD})");
+        println!("API:  http://{addr}/api/v1/openapi.json");
         println!("Nhấn Ctrl-C để dừng / press Ctrl-C to stop.");
     })
     .await
