@@ -3,97 +3,24 @@
 //!
 //! PostgreSQL is taken from `MOTCUA_TEST_POSTGRES` (default `postgres://postgres@127.0.0.1:5432/test`).
 
-use std::future::Future;
+mod common;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use common::{NoFollowUp, on_both, procedure};
 use motcua_domain::calendar::{CalendarData, WorkCalendar};
-use motcua_domain::catalog::{Procedure, seed_procedures};
-use motcua_domain::dossier::{
-    Applicant, Channel, Command, Context, Dossier, DossierCode, LifecycleError, SecretHash, Submission, decide,
-};
-use motcua_domain::identity::ApplicantId;
-use motcua_domain::ports::{
-    CatalogStore, Creation, DVCQG, Delivery, DossierStore, ExecuteError, FollowUp, StoreError, SyncStore,
-};
+use motcua_domain::dossier::{Command, Context, Dossier, DossierCode, LifecycleError, decide};
+use motcua_domain::ports::{Creation, DVCQG, Delivery, DossierStore, ExecuteError, FollowUp, StoreError, SyncStore};
 use motcua_domain::staff::{Actor, Role, StaffId};
-use motcua_domain::unit::{UnitCode, parse_units_csv};
-use motcua_storage::{Db, scratch};
-
-const UNITS: &[u8] = include_bytes!("../../../data/admin_units_2025.csv");
-
-async fn on_both<F, Fut>(body: F)
-where
-    F: Fn(Db) -> Fut,
-    Fut: Future<Output = ()>,
-{
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
-    let dir = std::env::temp_dir().join(format!("motcua-sync-{}-{nanos}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let sqlite = Db::connect(&format!("sqlite://{}", dir.join("t.db").display())).await.unwrap();
-    sqlite.migrate().await.unwrap();
-    seed(&sqlite).await;
-    body(sqlite.clone()).await;
-    sqlite.close().await;
-    std::fs::remove_dir_all(&dir).ok();
-
-    let admin =
-        std::env::var("MOTCUA_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
-    let url = scratch::fresh_postgres(&admin, "motcua_sync")
-        .await
-        .unwrap_or_else(|e| panic!("PostgreSQL must be reachable at {admin}: {e}"));
-    let pg = Db::connect(&url).await.unwrap();
-    pg.migrate().await.unwrap();
-    seed(&pg).await;
-    body(pg.clone()).await;
-    pg.close().await;
-    scratch::drop_postgres(&admin, &url).await;
-}
-
-async fn seed(db: &Db) {
-    db.upsert_units(&parse_units_csv(UNITS).unwrap()).await.unwrap();
-    db.upsert_procedures(&seed_procedures()).await.unwrap();
-}
+use motcua_domain::unit::UnitCode;
+use motcua_storage::Db;
 
 fn at() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 26, 2, 0, 0).unwrap()
 }
 
-fn procedure() -> Procedure {
-    seed_procedures().into_iter().find(|p| p.code.as_str() == "1.001193").unwrap()
-}
-
 fn creation() -> Creation {
-    let p = procedure();
-    let submission = Submission {
-        procedure: p.code.clone(),
-        unit: UnitCode::parse("28777").unwrap(),
-        channel: Channel::Online,
-        applicant: Applicant {
-            name: "Nguyễn Văn An".into(),
-            id_number: ApplicantId::parse("086090001234").unwrap(),
-            phone: None,
-            email: None,
-            address: None,
-        },
-        components: p
-            .components
-            .iter()
-            .map(|c| motcua_domain::dossier::Component {
-                code: c.code.clone(),
-                name: c.name.clone(),
-                file_sha256: None,
-                digitized: true,
-                reused: false,
-                from_citizen_store: false,
-            })
-            .collect(),
-        copies: 1,
-        identity_verified: false,
-    };
-    Creation { new: submission.check(&p).unwrap(), actor: Actor::Citizen, at: at(), secret: SecretHash::of("s3cret") }
+    common::creation("28777", at())
 }
-
-type NoFollowUp = fn(&Dossier) -> Result<Vec<FollowUp>, LifecycleError>;
 
 fn intake() -> Actor {
     Actor::Staff {
@@ -110,7 +37,7 @@ async fn command(
     actor: &Actor,
     cmd: Command,
 ) -> Result<Dossier, ExecuteError<LifecycleError>> {
-    let (p, data) = (procedure(), CalendarData::vietnam());
+    let (p, data) = (procedure("1.001193"), CalendarData::vietnam());
     let cal = WorkCalendar::new(&data, data.latest_version(), Default::default());
     let now = at() + Duration::minutes(10);
     db.execute(code, actor, now, |d| {
