@@ -4,6 +4,8 @@
 //! PostgreSQL is taken from `MOTCUA_TEST_POSTGRES` (default `postgres://postgres@127.0.0.1:5432/test`);
 //! the PostgreSQL tests fail, rather than skip, when it cannot be reached.
 
+mod common;
+
 use std::fmt;
 use std::future::Future;
 use std::path::{Path, PathBuf};
@@ -11,6 +13,7 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 use chrono::{Datelike, NaiveDate, Weekday};
+use common::TempDir;
 use motcua_domain::calendar::to_lunar;
 use motcua_domain::catalog::ProcedureCode;
 use motcua_domain::ports::CatalogStore;
@@ -280,32 +283,6 @@ async fn serves_until_sigterm(dir: &TempDir, url: &str, backend: &str) {
 
 // ---------------------------------------------------------------------------------------------
 // helpers
-
-/// A folder of its own for one test, removed afterwards unless the test failed.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(label: &str) -> TempDir {
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
-        let path = std::env::temp_dir().join(format!("motcua-cli-{label}-{}-{nanos}", std::process::id()));
-        std::fs::create_dir_all(&path).unwrap();
-        TempDir(path)
-    }
-
-    fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        if std::thread::panicking() {
-            eprintln!("kept {} for inspection", self.0.display());
-        } else {
-            std::fs::remove_dir_all(&self.0).ok();
-        }
-    }
-}
 
 fn sqlite_url(dir: &TempDir, file: &str) -> String {
     format!("sqlite://{}", dir.path().join(file).display())

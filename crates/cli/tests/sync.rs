@@ -5,10 +5,13 @@
 //! test kills the server with SIGKILL mid-run and restarts it on the same database; a third runs
 //! two servers on one PostgreSQL database, kills one mid-run and restarts it.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::TempDir;
 use motcua_domain::catalog::seed_procedures;
 use motcua_domain::ports::{CatalogStore, StaffStore};
 use motcua_domain::staff::Role;
@@ -345,28 +348,6 @@ async fn futures_join<F: std::future::Future<Output = String>>(futs: impl Iterat
     })
     .await;
     out.into_iter().map(Option::unwrap).collect()
-}
-
-/// A folder of its own, removed afterwards unless the test failed.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(label: &str) -> TempDir {
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
-        let path = std::env::temp_dir().join(format!("motcua-cli-{label}-{}-{nanos}", std::process::id()));
-        std::fs::create_dir_all(&path).unwrap();
-        TempDir(path)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        if std::thread::panicking() {
-            eprintln!("kept {} for inspection", self.0.display());
-        } else {
-            std::fs::remove_dir_all(&self.0).ok();
-        }
-    }
 }
 
 /// A running `motcua` process, killed when dropped.
