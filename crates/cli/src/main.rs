@@ -86,6 +86,12 @@ enum Command {
     Simulate(cmd::simulate::Args),
     /// A fake national portal (DVCQG) with fault injection, to test synchronisation against.
     FakePortal(cmd::fake_portal::Args),
+    /// A fake VNPay payment gateway (payment page, IPN, querydr) to test payments against.
+    FakeVnpay(cmd::fake_vnpay::Args),
+    /// Measure IPN verifications per second over HTTP and bank statement matching throughput.
+    BenchPayments(cmd::bench_payments::Args),
+    /// Compare dossiers of a period with the national portal's report; list and re-push differences.
+    Reconcile(cmd::reconcile::Args),
 }
 
 #[tokio::main]
@@ -112,5 +118,8 @@ async fn main() -> anyhow::Result<()> {
         Command::Bench(args) => cmd::bench::run(args).await,
         Command::Simulate(args) => cmd::simulate::run(args).await,
         Command::FakePortal(args) => cmd::fake_portal::run(args).await,
+        Command::FakeVnpay(args) => cmd::fake_vnpay::run(args).await,
+        Command::BenchPayments(args) => cmd::bench_payments::run(args).await,
+        Command::Reconcile(args) => cmd::reconcile::run(args).await,
     }
 }

@@ -9,6 +9,8 @@
 //! - [`dossier`]: dossiers (hồ sơ), their codes, statuses, lifecycle and hash-chained events.
 //! - [`calendar`]: the Vietnamese lunar calendar, holidays, working time and deadlines.
 //! - [`index`]: the 766 service index: indicators, points, ranking.
+//! - [`pakn`]: feedback and complaints (phản ánh, kiến nghị): codes, lifecycle, deadlines.
+//! - [`payment`]: fee payments: their state machine, VNPay, VietQR, amounts in words.
 //! - [`staff`]: staff roles and what each may do.
 //! - [`text`]: folding Vietnamese text for diacritic-insensitive search.
 //! - [`error`]: the shape every error shows to a person (code, Vietnamese, English).
@@ -20,6 +22,8 @@ pub mod dossier;
 pub mod error;
 pub mod identity;
 pub mod index;
+pub mod pakn;
+pub mod payment;
 pub mod ports;
 pub mod staff;
 pub mod text;

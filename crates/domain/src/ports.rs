@@ -200,6 +200,63 @@ pub trait StaffStore: Send + Sync {
     ) -> impl Future<Output = Result<Option<Staff>, StoreError>> + Send;
 }
 
+/// Filters for listing PAKN; every one is optional.
+#[derive(Debug, Clone, Default)]
+pub struct PetitionFilter {
+    pub unit: Option<UnitCode>,
+    /// PAKN sent to the communes of this province.
+    pub province: Option<UnitCode>,
+    pub status: Option<crate::pakn::PetitionStatus>,
+    pub limit: u32,
+}
+
+/// A PAKN to create: its submission event (deadlines already counted), when, the secret's hash.
+#[derive(Debug, Clone)]
+pub struct PetitionCreation {
+    pub submission: crate::pakn::PetitionEvent,
+    pub at: DateTime<Utc>,
+    pub secret: SecretHash,
+}
+
+/// PAKN (feedback and complaints): each change is an event written with the projection.
+pub trait PetitionStore: Send + Sync {
+    /// Assigns the next code of the unit's day (no gaps, no duplicates) and writes the petition
+    /// and its submission event. `NotFound` if the unit does not exist.
+    fn create_petition(
+        &self,
+        creation: PetitionCreation,
+    ) -> impl Future<Output = Result<crate::pakn::Petition, StoreError>> + Send;
+    /// Loads the petition under a write lock, lets `decide` choose the event, appends it and
+    /// rewrites the projection in one transaction; if `decide` fails nothing changes.
+    fn execute_petition<F>(
+        &self,
+        code: &crate::pakn::PetitionCode,
+        actor: &Actor,
+        at: DateTime<Utc>,
+        decide: F,
+    ) -> impl Future<Output = Result<crate::pakn::Petition, ExecuteError<crate::pakn::PaknError>>> + Send
+    where
+        F: FnOnce(&crate::pakn::Petition) -> Result<crate::pakn::PetitionEvent, crate::pakn::PaknError> + Send;
+    fn petition(
+        &self,
+        code: &crate::pakn::PetitionCode,
+    ) -> impl Future<Output = Result<Option<crate::pakn::Petition>, StoreError>> + Send;
+    fn petition_secret(
+        &self,
+        code: &crate::pakn::PetitionCode,
+    ) -> impl Future<Output = Result<Option<SecretHash>, StoreError>> + Send;
+    /// The petition's events, oldest first.
+    fn petition_events(
+        &self,
+        code: &crate::pakn::PetitionCode,
+    ) -> impl Future<Output = Result<Vec<crate::pakn::PetitionRecord>, StoreError>> + Send;
+    /// Open ones first by deadline, then the others newest first; at most `filter.limit`.
+    fn petitions(
+        &self,
+        filter: &PetitionFilter,
+    ) -> impl Future<Output = Result<Vec<crate::pakn::Petition>, StoreError>> + Send;
+}
+
 /// Administrators' amendments to the holiday data.
 pub trait CalendarStore: Send + Sync {
     fn amendments(&self) -> impl Future<Output = Result<Vec<Amendment>, StoreError>> + Send;
@@ -230,6 +287,8 @@ pub trait IndexStore: Send + Sync {
 
 /// The national portal (DVCQG) connector's name in the sync outbox.
 pub const DVCQG: &str = "dvcqg";
+/// The civil-registry (hộ tịch) connector's name: decisions and results of civil-status procedures.
+pub const CIVIL_REGISTRY: &str = "hotich";
 
 /// A message of the sync outbox claimed for delivery: one dossier change for one connector.
 #[derive(Debug, Clone)]
@@ -254,6 +313,8 @@ pub enum Delivery {
     Delivered { id: i64, ack: String, at: DateTime<Utc> },
     /// It failed; retried at `retry_at`, or dead once its attempts reach the limit.
     Failed { id: i64, error: String, at: DateTime<Utc>, retry_at: DateTime<Utc> },
+    /// The remote refused the record itself (a permanent 4xx) or it cannot be built: dead at once.
+    Rejected { id: i64, error: String, at: DateTime<Utc> },
 }
 
 /// The health of one connector.
@@ -305,4 +366,192 @@ pub trait SyncStore: Send + Sync {
     fn dead_messages(&self, limit: u32) -> impl Future<Output = Result<Vec<DeadMessage>, StoreError>> + Send;
     /// Queues a dead message again with fresh attempts; `NotFound` if `id` is not dead.
     fn replay(&self, id: i64, now: DateTime<Utc>) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Deletes up to `limit` rows of `connector` delivered before `before`, except each dossier's
+    /// latest delivered one (its last acknowledgement stays); returns how many went.
+    fn prune_delivered(
+        &self,
+        connector: &str,
+        before: DateTime<Utc>,
+        limit: u32,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
+    /// Queues the dossier's current state for `connector` again under a fresh idempotency key
+    /// (`{code}:{seq}:r{n}`), in per-dossier order after what is queued; returns the key.
+    /// `NotFound` if there is no such dossier.
+    fn repush(
+        &self,
+        connector: &str,
+        code: &str,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<String, StoreError>> + Send;
+}
+
+/// A stored file's address and what was recorded with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlobMeta {
+    /// Hex SHA-256 of the content: the file's address.
+    pub sha256: String,
+    pub media_type: String,
+    pub size: u64,
+}
+
+/// Files addressed by the SHA-256 of their content (citizens' documents, scans, electronic
+/// results), kept in the database so that every app server sees them. The same bytes are
+/// stored once. Checking what may be stored (type, size) is the caller's job.
+pub trait BlobStore: Send + Sync {
+    /// Stores `bytes` durably (before returning) and returns their address.
+    fn put_blob(
+        &self,
+        media_type: &str,
+        bytes: &[u8],
+        at: DateTime<Utc>,
+    ) -> impl Future<Output = Result<BlobMeta, StoreError>> + Send;
+    /// What is recorded about a stored file, without its content.
+    fn blob_meta(&self, sha256: &str) -> impl Future<Output = Result<Option<BlobMeta>, StoreError>> + Send;
+    /// A stored file and its content.
+    fn blob(&self, sha256: &str) -> impl Future<Output = Result<Option<(BlobMeta, Vec<u8>)>, StoreError>> + Send;
+}
+
+/// A payment to open on a dossier; its amount is what the dossier still owes, decided under the
+/// dossier's lock.
+#[derive(Debug, Clone)]
+pub struct NewPayment {
+    pub reference: crate::payment::PaymentRef,
+    pub dossier: DossierCode,
+    pub method: crate::payment::PaymentMethod,
+    pub order_info: String,
+    pub actor: Actor,
+    pub at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    /// When the reconciliation job first asks the gateway (`None`: never, e.g. cash).
+    pub first_check_at: Option<DateTime<Utc>>,
+}
+
+/// What a report did to a payment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recorded {
+    /// The payment moved (an event was appended to the dossier).
+    Moved(crate::payment::Payment),
+    /// Nothing changed: it was already there, or the report was stale news.
+    Unchanged(crate::payment::Payment),
+}
+
+/// An open payment the reconciliation job should ask the gateway about.
+#[derive(Debug, Clone)]
+pub struct DueCheck {
+    pub payment: crate::payment::Payment,
+    /// Checks made so far.
+    pub checks: u32,
+}
+
+/// Something a gateway or bank said that disagrees with our record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mismatch {
+    pub reference: String,
+    /// `ipn`, `querydr`, `statement`, `return`.
+    pub source: String,
+    pub ours: String,
+    pub theirs: String,
+    pub detail: String,
+    pub at: DateTime<Utc>,
+}
+
+/// Payments of dossier fees. Every state change appends a `PaymentRecorded` event to the
+/// dossier's chain in the same transaction, under the payment's row lock, so concurrent duplicate
+/// reports change it once.
+pub trait PaymentStore: Send + Sync {
+    /// Opens a pending payment for what the dossier still owes.
+    fn open_payment(
+        &self,
+        new: NewPayment,
+    ) -> impl Future<Output = Result<crate::payment::Payment, ExecuteError<crate::payment::PaymentError>>> + Send;
+    fn payment(
+        &self,
+        reference: &crate::payment::PaymentRef,
+    ) -> impl Future<Output = Result<Option<crate::payment::Payment>, StoreError>> + Send;
+    /// The dossier's payments, oldest first.
+    fn dossier_payments(
+        &self,
+        code: &DossierCode,
+    ) -> impl Future<Output = Result<Vec<crate::payment::Payment>, StoreError>> + Send;
+    /// Applies a verified report (`NotFound` for an unknown reference). A refused report
+    /// (wrong amount) changes nothing.
+    fn report(
+        &self,
+        reference: &crate::payment::PaymentRef,
+        report: &crate::payment::Report,
+        actor: &Actor,
+    ) -> impl Future<Output = Result<Recorded, ExecuteError<crate::payment::PaymentError>>> + Send;
+    /// Open payments whose next check is due, soonest first.
+    fn due_checks(
+        &self,
+        now: DateTime<Utc>,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<DueCheck>, StoreError>> + Send;
+    /// Sets the next check (`None`: stop checking) and counts the one just made.
+    fn schedule_check(
+        &self,
+        reference: &crate::payment::PaymentRef,
+        next: Option<DateTime<Utc>>,
+        error: Option<String>,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn record_mismatch(&self, m: &Mismatch) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Mismatches found in `[from, to)`, oldest first.
+    fn mismatches(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> impl Future<Output = Result<Vec<Mismatch>, StoreError>> + Send;
+    /// The dossiers handled by `unit` that still owe fees, and how much.
+    fn owed(&self, unit: &str)
+    -> impl Future<Output = Result<Vec<crate::payment::statement::Owed>, StoreError>> + Send;
+    /// Records a statement's credits with their matching outcome; a matched credit whose amount
+    /// is still exactly owed becomes a paid VietQR payment (an event on the dossier). A credit
+    /// already imported (same unit and bank reference) is skipped.
+    fn import_credits(
+        &self,
+        unit: &str,
+        credits: &[(crate::payment::statement::Credit, crate::payment::statement::Outcome)],
+        at: DateTime<Utc>,
+    ) -> impl Future<Output = Result<ImportSummary, StoreError>> + Send;
+    /// An officer assigns an unresolved credit of `unit` to `dossier`: a paid VietQR payment if
+    /// the dossier owes exactly the credit's amount (`NotFound` for a resolved or unknown credit).
+    fn resolve_credit(
+        &self,
+        unit: &str,
+        id: i64,
+        dossier: &DossierCode,
+        actor: &Actor,
+        at: DateTime<Utc>,
+    ) -> impl Future<Output = Result<crate::payment::Payment, ExecuteError<crate::payment::PaymentError>>> + Send;
+    /// The unit's imported credits; only those an officer must resolve when `open_only`.
+    fn bank_credits(
+        &self,
+        unit: &str,
+        open_only: bool,
+    ) -> impl Future<Output = Result<Vec<BankCredit>, StoreError>> + Send;
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportSummary {
+    pub matched: u32,
+    pub ambiguous: u32,
+    pub unmatched: u32,
+    /// Already imported before.
+    pub duplicates: u32,
+}
+
+/// A credit of an imported statement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BankCredit {
+    pub id: i64,
+    pub bank_ref: String,
+    pub booked_on: String,
+    pub amount: i64,
+    pub memo: String,
+    /// `matched`, `ambiguous`, `unmatched`.
+    pub status: String,
+    pub payment: Option<String>,
+    /// The dossiers it might be for, or why none fits.
+    pub candidates: String,
 }

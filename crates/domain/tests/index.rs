@@ -138,7 +138,7 @@ fn progress_counts_early_on_time_late_in_progress_paused_and_a_second_supplement
     let mut twice = dossier("28777", 6, Some(at(2025, 11, 4, 10)));
     twice.supplement_requests = 2;
     ds.push(twice);
-    let inputs = IndexInputs { dossiers: ds, procedures: vec![] };
+    let inputs = IndexInputs { dossiers: ds, procedures: vec![], petitions: vec![] };
     let r = compute(&cfg(), &unit("28777"), Level::Commune, &inputs, &nov(), now());
     let p = &r.progress;
     assert_eq!((p.received, p.settled_early, p.settled_on_time, p.settled_late), (6, 1, 1, 2));
@@ -154,7 +154,7 @@ fn progress_counts_early_on_time_late_in_progress_paused_and_a_second_supplement
 
 #[test]
 fn an_in_progress_dossier_counts_within_time_while_a_running_period_has_not_reached_its_due() {
-    let inputs = IndexInputs { dossiers: vec![dossier("28777", 1, None)], procedures: vec![] };
+    let inputs = IndexInputs { dossiers: vec![dossier("28777", 1, None)], procedures: vec![], petitions: vec![] };
     let r = compute(&cfg(), &unit("28777"), Level::Commune, &inputs, &nov(), at(2025, 11, 4, 12));
     assert_eq!(r.progress.in_progress_within, 1);
     assert!((r.indicator(IndicatorCode::OnTime).unwrap().points().unwrap() - 20.0).abs() < 1e-9);
@@ -181,7 +181,7 @@ fn digitisation_indicators_count_their_flags_and_name_the_dossiers_that_lost_poi
     let mut b = dossier("28777", 2, Some(at(2025, 11, 4, 10)));
     b.electronic_result = false;
     b.identity_verified = false;
-    let inputs = IndexInputs { dossiers: vec![a, b], procedures: vec![] };
+    let inputs = IndexInputs { dossiers: vec![a, b], procedures: vec![], petitions: vec![] };
     let r = compute(&cfg(), &unit("28777"), Level::Province, &inputs, &nov(), now());
     let check = |c, num, den, pts: f64| {
         let IndicatorState::Scored { numerator, denominator, points, .. } = state(&r, c) else { panic!("{c:?}") };
@@ -205,6 +205,7 @@ fn payment_is_six_a_plus_capped_b_plus_c() {
     let inputs = IndexInputs {
         dossiers: vec![dossier("28777", 1, Some(at(2025, 11, 4, 10))), unpaid],
         procedures: vec![proc("1.001612", true, true), proc("2.001035", true, true), proc("1.001193", false, true)],
+        petitions: vec![],
     };
     let r = compute(&cfg(), &unit("28777"), Level::Commune, &inputs, &nov(), now());
     let IndicatorState::Scored { numerator, denominator, points, parts, lost, .. } =
@@ -218,8 +219,11 @@ fn payment_is_six_a_plus_capped_b_plus_c() {
     assert_eq!(parts.len(), 3);
     assert_eq!(lost.len(), 1);
     // Everything paid online, every fee-bearing procedure used: capped at 10.
-    let full =
-        IndexInputs { dossiers: vec![dossier("28777", 1, None)], procedures: vec![proc("1.001612", true, true)] };
+    let full = IndexInputs {
+        dossiers: vec![dossier("28777", 1, None)],
+        procedures: vec![proc("1.001612", true, true)],
+        petitions: vec![],
+    };
     let r = compute(&cfg(), &unit("28777"), Level::Commune, &full, &nov(), now());
     assert_eq!(r.indicator(IndicatorCode::OnlinePayment).unwrap().points(), Some(10.0));
 }
@@ -231,21 +235,23 @@ fn indicators_without_inputs_are_missing_with_an_explanation_not_a_number() {
         IndicatorCode::PublishOnTime,
         IndicatorCode::DossierSync,
         IndicatorCode::ElectronicCertifiedCopy,
-        IndicatorCode::PetitionProcessingOnTime,
-        IndicatorCode::PetitionHandlingSatisfaction,
         IndicatorCode::DossierReceivingSatisfaction,
     ] {
         let IndicatorState::Missing { inputs, explanation_vi } = state(&r, c) else { panic!("{c:?}") };
         assert!(!inputs.is_empty() && explanation_vi.contains("chưa có"));
         assert_eq!(r.indicator(c).unwrap().points(), None);
     }
-    assert!((r.missing_max - (6.0 + 4.0 + 2.0 + 6.0 + 2.0 + 18.0)).abs() < 1e-9);
+    assert!((r.missing_max - (6.0 + 4.0 + 2.0 + 6.0 + 2.0 + 6.0)).abs() < 1e-9);
+    // No PAKN at all: both PAKN items score full (DOMAIN.md §1.4).
+    for c in [IndicatorCode::PetitionProcessingOnTime, IndicatorCode::PetitionHandlingSatisfaction] {
+        assert_eq!(r.indicator(c).unwrap().points(), Some(6.0));
+    }
     assert!((r.scored_max + r.missing_max - 100.0).abs() < 1e-9);
 }
 
 #[test]
 fn items_6_16_and_17_do_not_apply_to_communes_and_score_by_the_configured_rule() {
-    let inputs = IndexInputs { dossiers: vec![dossier("28777", 1, None)], procedures: vec![] };
+    let inputs = IndexInputs { dossiers: vec![dossier("28777", 1, None)], procedures: vec![], petitions: vec![] };
     let mut c = cfg();
     let r = compute(&c, &unit("28777"), Level::Commune, &inputs, &nov(), now());
     for code in [
@@ -286,7 +292,7 @@ fn the_province_figures_are_the_sum_of_its_communes() {
             ds.push(d);
         }
     }
-    let inputs = IndexInputs { dossiers: ds, procedures: vec![] };
+    let inputs = IndexInputs { dossiers: ds, procedures: vec![], petitions: vec![] };
     let communes = [unit("28777"), unit("28756"), unit("28783")];
     let (whole, each) = compute_province(&cfg(), &unit("86"), &communes, &inputs, &nov(), now());
     let mut sum = ProgressCounts::default();

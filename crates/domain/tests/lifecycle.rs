@@ -12,7 +12,7 @@ use motcua_domain::catalog::{Procedure, ProcedureCode};
 use motcua_domain::dossier::chain::{self, BrokenLink, Sealed, StoredEvent};
 use motcua_domain::dossier::{
     self, Applicant, Channel, Command, Component, Context, Dossier, DossierCode, Event, EventKind, FeeLine,
-    LifecycleError, NewDossier, Pause, PauseKind, ResultDoc, Status,
+    LifecycleError, NewDossier, Pause, PauseKind, Rating, ResultDoc, Status,
 };
 use motcua_domain::identity::ApplicantId;
 use motcua_domain::staff::{Actor, Role, StaffId};
@@ -899,6 +899,27 @@ fn every_event_kind_round_trips_through_json() {
             }],
         },
         EventKind::ResultReturned,
+        EventKind::SupplementProvided {
+            files: vec![Component {
+                code: "TK".into(),
+                name: "Tờ khai".into(),
+                file_sha256: Some("ab".into()),
+                digitized: true,
+                reused: false,
+                from_citizen_store: false,
+            }],
+            note: "Bản chụp rõ hơn".into(),
+        },
+        EventKind::Rated { rating: Rating { score: 4, comment: "Nhanh".into(), complaint: false } },
+        EventKind::ApologyIssued { new_due_at: at(2025, 11, 28, 10, 0), reason: "Chờ xác minh".into() },
+        EventKind::Assisted { helper: "Đoàn Thanh niên".into(), session: "Khu phố 3, thứ Sáu".into() },
+        EventKind::PaymentRecorded {
+            payment: motcua_domain::payment::PaymentRef::parse("MC0123456789ABCDEF").unwrap(),
+            method: motcua_domain::payment::PaymentMethod::Vnpay,
+            amount: 8_000,
+            state: motcua_domain::payment::PaymentState::Paid,
+            gateway_txn: Some("14000001".into()),
+        },
     ];
     // Fails to compile when a kind is added, so that it is added above too.
     let slot = |k: &EventKind| match k {
@@ -917,6 +938,11 @@ fn every_event_kind_round_trips_through_json() {
         EventKind::SentBack { .. } => 12,
         EventKind::Decided { .. } => 13,
         EventKind::ResultReturned => 14,
+        EventKind::SupplementProvided { .. } => 15,
+        EventKind::Rated { .. } => 16,
+        EventKind::ApologyIssued { .. } => 17,
+        EventKind::Assisted { .. } => 18,
+        EventKind::PaymentRecorded { .. } => 19,
     };
     assert!(kinds.iter().enumerate().all(|(i, k)| slot(k) == i));
     let mut tags = BTreeSet::new();

@@ -1,5 +1,5 @@
-//! The read side of the 766 index: the facts of a unit's or a province's dossiers for a
-//! period, from the `dossiers` projection and the procedure catalog (no schema of its own).
+//! The read side of the 766 index: the facts of a unit's or a province's dossiers and PAKN for
+//! a period, from the `dossiers` and `petitions` projections and the procedure catalog.
 
 use std::collections::HashMap;
 
@@ -49,7 +49,8 @@ impl IndexStore for Db {
         let (f1, t1, f2, f3) = (p.int(ms(from)), p.int(ms(to)), p.int(ms(from)), p.int(ms(from)));
         sql.push_str(&format!(
             " AND ((COALESCE(received_at, submitted_at) >= {f1} AND COALESCE(received_at, submitted_at) < {t1})
-               OR (received_at < {f2} AND (ended_at IS NULL OR ended_at >= {f3})))"
+               OR (received_at < {f2} AND (ended_at IS NULL OR ended_at >= {f3})))
+             ORDER BY code"
         ));
         let rows = p.apply(sqlx::query(&sql)).fetch_all(&self.pool).await.map_err(store_err)?;
         let mut dossiers = Vec::with_capacity(rows.len());
@@ -58,6 +59,10 @@ impl IndexStore for Db {
             let d: Dossier = serde_json::from_str(&data).map_err(|e| corrupt("dossier projection", e))?;
             dossiers.push(DossierFacts::of(&d, by_code.get(&d.procedure)));
         }
-        Ok(IndexInputs { dossiers, procedures })
+        let petitions = match scope {
+            IndexScope::Unit(u) => crate::pakn::petition_facts(self, Some(u), None, from, to).await?,
+            IndexScope::Province(p) => crate::pakn::petition_facts(self, None, Some(p), from, to).await?,
+        };
+        Ok(IndexInputs { dossiers, procedures, petitions })
     }
 }

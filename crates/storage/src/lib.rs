@@ -8,13 +8,19 @@
 //! - [`staff`]: staff accounts and API tokens;
 //! - [`calendar`]: holiday amendments;
 //! - [`index`]: the facts the 766 index is computed from;
-//! - [`sync`]: the outbox of changes to report to national systems.
+//! - [`pakn`]: feedback and complaints (PAKN) and their events;
+//! - [`payments`]: fee payments, their events on the dossier chain, reconciliation checks;
+//! - [`sync`]: the outbox of changes to report to national systems;
+//! - [`files`]: attached files, content-addressed by SHA-256.
 
 pub mod calendar;
 pub mod catalog;
 mod db;
 pub mod dossiers;
+pub mod files;
 pub mod index;
+pub mod pakn;
+pub mod payments;
 mod rows;
 pub mod scratch;
 pub mod staff;

@@ -7,18 +7,19 @@
 //! (`FOR UPDATE SKIP LOCKED`); SQLite has one writer anyway.
 
 use chrono::{DateTime, Utc};
-use motcua_domain::ports::{ConnectorStatus, DVCQG, DeadMessage, Delivery, OutboxMessage, StoreError, SyncStore};
+use motcua_domain::ports::{ConnectorStatus, DeadMessage, Delivery, OutboxMessage, StoreError, SyncStore};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
+
+mod measure;
+mod outcomes;
+mod route;
 
 use crate::rows::{instant, ms};
 use crate::{Backend, Db, store_err};
 
-/// The connectors every dossier change is reported to.
-pub const CONNECTORS: &[&str] = &[DVCQG];
-
-/// Writes one outbox row per connector for a dossier change whose last event is `seq`, on the
-/// connection of the change's own transaction.
+/// Writes one outbox row per connector the change goes to ([`route::connectors_for`]) for a
+/// dossier change whose last event is `seq`, on the connection of the change's own transaction.
 pub(crate) async fn enqueue(
     conn: &mut AnyConnection,
     code: &str,
@@ -26,7 +27,7 @@ pub(crate) async fn enqueue(
     at: DateTime<Utc>,
     payload: &str,
 ) -> Result<(), StoreError> {
-    for connector in CONNECTORS {
+    for connector in route::connectors_for(conn, payload).await? {
         sqlx::query(
             "INSERT INTO sync_outbox (connector, dossier_code, seq, idempotency_key, payload, status, attempts,
                next_at, created_at, updated_at)
@@ -72,7 +73,8 @@ impl SyncStore for Db {
                WHERE o.connector = $3 AND o.status = 'queued' AND o.next_at <= $2
                  AND (o.locked_until IS NULL OR o.locked_until < $2)
                  AND NOT EXISTS (SELECT 1 FROM sync_outbox p WHERE p.connector = o.connector
-                   AND p.dossier_code = o.dossier_code AND p.seq < o.seq AND p.status <> 'delivered')
+                   AND p.dossier_code = o.dossier_code AND p.status <> 'delivered'
+                   AND (p.seq < o.seq OR (p.seq = o.seq AND p.id < o.id)))
                ORDER BY o.next_at, o.id LIMIT $4{skip_locked})
              RETURNING id, connector, dossier_code, seq, idempotency_key, attempts, payload"
         );
@@ -109,15 +111,19 @@ impl SyncStore for Db {
             return Ok(());
         }
         let mut w = self.write().await?;
+        let delivered: Vec<(i64, &str, i64)> = outcomes
+            .iter()
+            .filter_map(|o| match o {
+                Delivery::Delivered { id, ack, at } => Some((*id, ack.as_str(), ms(*at))),
+                _ => None,
+            })
+            .collect();
+        for chunk in delivered.chunks(200) {
+            outcomes::mark_delivered(w.conn(), chunk).await?;
+        }
         for o in outcomes {
             let q = match o {
-                Delivery::Delivered { id, ack, at } => sqlx::query(
-                    "UPDATE sync_outbox SET status = 'delivered', ack_id = $1, delivered_at = $2, updated_at = $2,
-                       locked_until = NULL, last_error = NULL WHERE id = $3 AND status = 'queued'",
-                )
-                .bind(ack.clone())
-                .bind(ms(*at))
-                .bind(*id),
+                Delivery::Delivered { .. } => continue,
                 Delivery::Failed { id, error, at, retry_at } => sqlx::query(
                     "UPDATE sync_outbox SET status = CASE WHEN attempts >= $1 THEN 'dead' ELSE 'queued' END,
                        next_at = $2, updated_at = $3, locked_until = NULL, last_error = $4
@@ -128,6 +134,16 @@ impl SyncStore for Db {
                 .bind(ms(*at))
                 .bind(error.chars().take(2000).collect::<String>())
                 .bind(*id),
+                Delivery::Rejected { id, error, at } => sqlx::query(
+                    "UPDATE sync_outbox SET status = 'dead', updated_at = $1, locked_until = NULL, last_error = $2
+                     WHERE id = $3 AND status = 'queued'",
+                )
+                .bind(ms(*at))
+                .bind(format!(
+                    "rejected for good / bị từ chối vĩnh viễn: {}",
+                    error.chars().take(1900).collect::<String>()
+                ))
+                .bind(*id),
             };
             q.execute(w.conn()).await.map_err(store_err)?;
         }
@@ -136,13 +152,21 @@ impl SyncStore for Db {
 
     async fn sync_status(&self) -> Result<Vec<ConnectorStatus>, StoreError> {
         let rows = sqlx::query(
+            // Undelivered rows through their partial index; delivered ones only counted (through
+            // theirs), never read: the table grows with every change until pruned.
             "SELECT connector,
-               SUM(CASE WHEN status = 'queued' AND attempts = 0 THEN 1 ELSE 0 END) AS pending,
-               SUM(CASE WHEN status = 'queued' AND attempts > 0 THEN 1 ELSE 0 END) AS retrying,
-               SUM(CASE WHEN status = 'dead' THEN 1 ELSE 0 END) AS dead,
-               SUM(CASE WHEN status = 'delivered' THEN 1 ELSE 0 END) AS delivered,
-               MIN(CASE WHEN status <> 'delivered' THEN created_at END) AS oldest
-             FROM sync_outbox GROUP BY connector ORDER BY connector",
+               CAST(SUM(CASE WHEN status = 'queued' AND attempts = 0 THEN 1 ELSE 0 END) AS BIGINT) AS pending,
+               CAST(SUM(CASE WHEN status = 'queued' AND attempts > 0 THEN 1 ELSE 0 END) AS BIGINT) AS retrying,
+               CAST(SUM(CASE WHEN status = 'dead' THEN 1 ELSE 0 END) AS BIGINT) AS dead,
+               CAST(SUM(delivered) AS BIGINT) AS delivered,
+               MIN(oldest) AS oldest
+             FROM (
+               SELECT connector, status, attempts, 0 AS delivered, created_at AS oldest
+               FROM sync_outbox WHERE status <> 'delivered'
+               UNION ALL
+               SELECT connector, 'delivered', 0, COUNT(*), NULL
+               FROM sync_outbox WHERE status = 'delivered' GROUP BY connector
+             ) s GROUP BY connector ORDER BY connector",
         )
         .fetch_all(&self.pool)
         .await
@@ -208,5 +232,64 @@ impl SyncStore for Db {
             return Err(StoreError::NotFound);
         }
         w.commit().await
+    }
+
+    async fn repush(&self, connector: &str, code: &str, now: DateTime<Utc>) -> Result<String, StoreError> {
+        let mut w = self.write().await?;
+        let row: Option<(i64, String)> = sqlx::query_as("SELECT version, data FROM dossiers WHERE code = $1")
+            .bind(code.to_string())
+            .fetch_optional(w.conn())
+            .await
+            .map_err(store_err)?;
+        let Some((version, data)) = row else {
+            w.rollback().await;
+            return Err(StoreError::NotFound);
+        };
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM sync_outbox WHERE connector = $1 AND dossier_code = $2 AND seq = $3",
+        )
+        .bind(connector.to_string())
+        .bind(code.to_string())
+        .bind(version)
+        .fetch_one(w.conn())
+        .await
+        .map_err(store_err)?;
+        let key = format!("{code}:{version}:r{n}");
+        sqlx::query(
+            "INSERT INTO sync_outbox (connector, dossier_code, seq, idempotency_key, payload, status, attempts,
+               next_at, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, 'queued', 0, $6, $6, $6)",
+        )
+        .bind(connector.to_string())
+        .bind(code.to_string())
+        .bind(version)
+        .bind(key.clone())
+        .bind(data)
+        .bind(ms(now))
+        .execute(w.conn())
+        .await
+        .map_err(store_err)?;
+        w.commit().await?;
+        Ok(key)
+    }
+
+    async fn prune_delivered(&self, connector: &str, before: DateTime<Utc>, limit: u32) -> Result<u64, StoreError> {
+        let mut w = self.write().await?;
+        let done = sqlx::query(
+            "DELETE FROM sync_outbox WHERE id IN (
+               SELECT o.id FROM sync_outbox o
+               WHERE o.connector = $1 AND o.status = 'delivered' AND o.delivered_at < $2
+                 AND EXISTS (SELECT 1 FROM sync_outbox n WHERE n.connector = o.connector
+                   AND n.dossier_code = o.dossier_code AND n.seq > o.seq AND n.status = 'delivered')
+               ORDER BY o.id LIMIT $3)",
+        )
+        .bind(connector.to_string())
+        .bind(ms(before))
+        .bind(i64::from(limit.max(1)))
+        .execute(w.conn())
+        .await
+        .map_err(store_err)?;
+        w.commit().await?;
+        Ok(done.rows_affected())
     }
 }

@@ -8,7 +8,7 @@ use utoipa_axum::routes;
 
 use crate::api::index;
 use crate::api::sync;
-use crate::api::{auth, calendar, catalog, commands, dossiers, health, units};
+use crate::api::{auth, calendar, catalog, citizen, commands, dossiers, files, health, units};
 use crate::error::ApiError;
 use crate::openapi::ApiDoc;
 use crate::pages;
@@ -16,7 +16,7 @@ use crate::state::AppState;
 
 /// The API routes and the OpenAPI document generated from their annotations.
 pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let router_doc = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(health::health))
         .routes(routes!(auth::login))
         .routes(routes!(auth::me))
@@ -27,6 +27,9 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(dossiers::submit_dossier, dossiers::list_dossiers))
         .routes(routes!(dossiers::get_dossier))
         .routes(routes!(dossiers::list_events))
+        .routes(routes!(files::download_file))
+        .routes(routes!(citizen::supplement))
+        .routes(routes!(citizen::rating))
         .routes(routes!(commands::receive))
         .routes(routes!(commands::refuse))
         .routes(routes!(commands::start_processing))
@@ -49,10 +52,52 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(index::get_unit_index))
         .routes(routes!(index::get_indicator))
         .routes(routes!(index::get_province_ranking))
+        .routes(routes!(index::forecast::get_forecast))
+        .routes(routes!(index::report::get_report))
+        .routes(routes!(crate::api::pakn::endpoints::submit_petition, crate::api::pakn::endpoints::list_petitions))
+        .routes(routes!(crate::api::pakn::endpoints::get_petition))
+        .routes(routes!(crate::api::pakn::endpoints::act_on_petition))
         .routes(routes!(sync::sync_status))
         .routes(routes!(sync::list_dead))
         .routes(routes!(sync::replay_dead))
-        .split_for_parts()
+        .routes(routes!(sync::reconcile_period))
+        .routes(routes!(sync::repush))
+        .routes(routes!(crate::api::payments::create_payment, crate::api::payments::list_payments))
+        .routes(routes!(crate::api::payments::record_cash))
+        .routes(routes!(crate::api::payment_ipn::vnpay_ipn))
+        .routes(routes!(crate::api::payments::list_mismatches))
+        .routes(routes!(crate::api::payment_statements::post_statement))
+        .routes(routes!(crate::api::payment_statements::list_credits))
+        .routes(routes!(crate::api::payment_statements::resolve_credit))
+        .split_for_parts();
+    let (router, mut doc) = router_doc;
+    doc.merge(upload_api().1);
+    (router, doc)
+}
+
+/// The API routes that take files (documented with the rest, served by [`uploads`]).
+fn upload_api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::new().routes(routes!(files::upload_files)).split_for_parts()
+}
+
+/// Every route that takes files: outside the global 1 MiB body limit, with the upload limit
+/// instead (every file at its size limit, plus the form).
+pub fn uploads() -> Router<AppState> {
+    let limit = crate::files::UploadLimits::current().request_bytes();
+    use axum::routing::post;
+    let pages = Router::new()
+        .route("/nop-ho-so/{code}/buoc", post(pages::submit::submit_step))
+        .route("/tra-cuu/{code}/bo-sung", post(pages::lookup_actions::supplement))
+        .route("/can-bo/ho-so/{code}/decide/ket-qua", post(pages::decide_result::decide_with_result))
+        .route("/can-bo/tiep-nhan", post(pages::intake::submit_intake))
+        .route("/can-bo/doi-soat", post(pages::payment_credits::upload_statement))
+        .layer(axum::middleware::from_fn(pages::page_layer));
+    upload_api()
+        .0
+        .merge(pages)
+        // Not `RequestBodyLimitLayer`: it would refuse an oversized upload before it is read, with
+        // no message; under `DefaultBodyLimit` the upload reader names the file that was too large.
+        .layer(axum::extract::DefaultBodyLimit::max(limit))
 }
 
 /// The whole application: the API, its OpenAPI document, and envelope-shaped 404/405 answers.
@@ -87,6 +132,8 @@ pub fn app(state: AppState) -> Router {
     // People (not API clients) who open an unknown address get an HTML page, not the JSON envelope.
     .layer(axum::middleware::from_fn(pages::not_found::html_outside_api))
     .layer(tower_http::limit::RequestBodyLimitLayer::new(1024 * 1024))
+    // Added after the 1 MiB limit, so that only the upload routes accept more.
+    .merge(uploads())
     .layer(tower_http::trace::TraceLayer::new_for_http())
     .with_state(state)
 }
@@ -98,14 +145,55 @@ pub fn pages() -> Router<AppState> {
     Router::new()
         .route("/", get(pages::home::show_home))
         .route("/thu-tuc/{code}", get(pages::procedure::show_procedure))
-        .route("/nop-ho-so/{code}", get(pages::submit::show_submit_form).post(pages::submit::submit_form))
+        .route("/nop-ho-so/{code}", get(pages::submit::show_submit_form))
         .route("/tra-cuu", get(pages::lookup::show_lookup).post(pages::lookup::look_up))
+        .route("/tra-cuu/{code}", get(pages::lookup::show_dossier))
+        .route("/tra-cuu/{code}/tep/{sha256}", get(pages::lookup_actions::download))
+        .route("/tra-cuu/{code}/danh-gia", post(pages::lookup_actions::rate_service))
+        .route("/thanh-toan/ket-qua", get(pages::payment_return::show_payment_return))
+        .route("/tra-cuu/{code}/thanh-toan", get(pages::payment::show_payment).post(pages::payment::pay_with_vnpay))
+        .route("/tra-cuu/{code}/bien-lai/{reference}", get(pages::payment_receipt::citizen_receipt))
+        .route("/can-bo/ho-so/{code}/bien-lai/{reference}", get(pages::payment_receipt::staff_receipt))
+        .route("/can-bo/doi-soat", get(pages::payment_credits::show_credits))
+        .route("/can-bo/doi-soat/{id}", post(pages::payment_credits::resolve_credit))
+        .route("/can-bo/ho-so/{code}/tep/{sha256}", get(pages::decide_result::staff_download))
         .route(pages::confirmation::PATH, get(pages::confirmation::show_confirmation))
         .route("/can-bo/dang-nhap", get(pages::staff_sign_in::show_sign_in).post(pages::staff_sign_in::sign_in_staff))
         .route("/can-bo/dang-xuat", post(pages::staff_sign_in::sign_out_staff))
         .route("/can-bo", get(pages::inbox::show_inbox))
         .route("/can-bo/ho-so/{code}", get(pages::staff_dossier::show_staff_dossier))
         .route("/can-bo/ho-so/{code}/{command}", post(pages::staff_dossier::act_on_dossier))
+        .route("/phan-anh-kien-nghi", get(pages::pakn::show_pakn_form).post(pages::pakn::send_pakn))
+        .route(
+            "/phan-anh-kien-nghi/tra-cuu",
+            get(pages::pakn_lookup::show_pakn_lookup).post(pages::pakn_lookup::look_up_pakn),
+        )
+        .route("/phan-anh-kien-nghi/tra-cuu/{action}", post(pages::pakn_lookup::answer_pakn))
+        .route("/can-bo/phan-anh", get(pages::pakn_staff::show_pakn_list))
+        .route("/can-bo/phan-anh/{code}", get(pages::pakn_staff::show_pakn_detail))
+        .route("/can-bo/phan-anh/{code}/{action}", post(pages::pakn_staff::act_on_pakn))
+        .route("/can-bo/chi-so", get(pages::index::show_index))
+        .route("/can-bo/chi-so/{indicator}", get(pages::index_drill::show_indicator))
+        .route("/can-bo/xep-hang", get(pages::ranking::show_ranking))
+        .route("/can-bo/bao-cao", get(pages::index_report::show_report))
+        .route("/can-bo/ho-so/{code}/phieu/{number}", get(pages::slips::print_slip))
+        .route("/can-bo/ho-so/{code}/xin-loi", post(pages::slips::apologise))
+        .route("/can-bo/tiep-nhan", get(pages::intake::show_intake))
+        .route("/can-bo/so-theo-doi", get(pages::register::show_register))
+        .route("/can-bo/tong-quan", get(pages::dashboard::show_dashboard))
+        .route("/can-bo/quan-tri/can-bo", get(pages::admin::show_staff).post(pages::admin::create_staff))
+        .route("/can-bo/quan-tri/lich", get(pages::admin::show_calendar).post(pages::admin::add_amendment))
+        .route("/can-bo/quan-tri/don-vi", get(pages::admin::show_units))
+        .route("/can-bo/quan-tri/don-vi/{code}", post(pages::admin::update_unit))
+        .route("/can-bo/quan-tri/thu-tuc", get(pages::admin_catalog::show_catalog))
+        .route(
+            "/can-bo/quan-tri/thu-tuc/{code}",
+            get(pages::admin_catalog::show_procedure).post(pages::admin_catalog::save_procedure),
+        )
+        .route("/can-bo/so-theo-doi/xuat/{format}", get(pages::register::export_register))
+        .route("/can-bo/dong-bo", get(pages::sync::show_sync))
+        .route("/can-bo/dong-bo/{id}/gui-lai", post(pages::sync::replay_dead))
+        .route("/can-bo/dong-bo/ho-so/{code}/gui-lai", post(pages::sync::repush))
         .route("/static/motcua.css", get(pages::assets::stylesheet))
         .layer(axum::middleware::from_fn(pages::page_layer))
 }

@@ -19,6 +19,10 @@ pub struct AppState {
     pub db: Db,
     pub clock: Arc<dyn Clock>,
     calendars: Arc<Calendars>,
+    /// Payment gateways and bank accounts per unit (empty: online payment is off).
+    pub payments: Arc<crate::payments::Gateways>,
+    /// Where the national portal reports a period, for reconciliation (`None`: sync is off).
+    pub sync_report: Option<Arc<crate::sync::reconcile::PortalReport>>,
 }
 
 /// The holiday data (embedded rules + the database's amendments) and the working calendars
@@ -41,7 +45,21 @@ impl AppState {
                 base,
                 built: Mutex::new(HashMap::new()),
             }),
+            payments: Arc::new(crate::payments::Gateways::default()),
+            sync_report: None,
         }
+    }
+
+    /// The same state reconciling with the portal that reports at `report`.
+    pub fn with_sync_report(mut self, report: crate::sync::reconcile::PortalReport) -> AppState {
+        self.sync_report = Some(Arc::new(report));
+        self
+    }
+
+    /// The same state with these payment gateways configured.
+    pub fn with_payments(mut self, gateways: crate::payments::Gateways) -> AppState {
+        self.payments = Arc::new(gateways);
+        self
     }
 
     pub fn now(&self) -> DateTime<Utc> {

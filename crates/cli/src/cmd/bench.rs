@@ -27,9 +27,24 @@ pub struct Args {
     /// Due-date computations to time.
     #[arg(long, default_value_t = 1_000_000)]
     due_dates: usize,
+    #[command(flatten)]
+    sync: super::bench_sync::SyncArgs,
+    #[command(flatten)]
+    pages: super::bench_pages::PagesArgs,
+    #[command(flatten)]
+    index: super::bench_index::IndexArgs,
 }
 
 pub async fn run(args: Args) -> anyhow::Result<()> {
+    if args.index.index {
+        return super::bench_index::run(&args.index);
+    }
+    if args.pages.pages {
+        return super::bench_pages::run(&args.postgres, &args.pages).await;
+    }
+    if args.sync.sync_only {
+        return sync(&args).await;
+    }
     println!("Motcua benchmark — {} submissions per database, concurrency {}", args.requests, args.concurrency);
     let dir = std::env::temp_dir().join(format!("motcua-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
@@ -44,6 +59,24 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         result?;
     }
     due_dates(args.due_dates);
+    sync(&args).await
+}
+
+/// The sync benchmarks on a fresh SQLite database and a fresh PostgreSQL one.
+async fn sync(args: &Args) -> anyhow::Result<()> {
+    let dir = std::env::temp_dir().join(format!("motcua-bench-sync-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let sqlite = format!("sqlite://{}", dir.join("bench.db").display());
+    let result = super::bench_sync::run(&sqlite, &args.sync, "SQLite").await;
+    std::fs::remove_dir_all(&dir).ok();
+    result?;
+    if !args.postgres.is_empty() {
+        let url =
+            scratch::fresh_postgres(&args.postgres, "motcua_bench").await.context("creating a scratch database")?;
+        let result = super::bench_sync::run(&url, &args.sync, "PostgreSQL").await;
+        scratch::drop_postgres(&args.postgres, &url).await;
+        result?;
+    }
     Ok(())
 }
 

@@ -1,10 +1,16 @@
 //! One file per subcommand.
 
 pub mod bench;
+pub mod bench_index;
+pub mod bench_pages;
+pub mod bench_payments;
+pub mod bench_sync;
 pub mod calendar;
 pub mod demo;
 pub mod fake_portal;
+pub mod fake_vnpay;
 pub mod import;
+pub mod reconcile;
 pub mod serve;
 pub mod simulate;
 pub mod staff;

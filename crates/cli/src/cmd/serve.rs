@@ -30,24 +30,56 @@ pub struct SyncArgs {
     /// dies mid-push releases its changes after this); each push times out at half of it.
     #[arg(long, env = "MOTCUA_SYNC_LEASE_MS", default_value_t = 60_000)]
     sync_lease_ms: u64,
+    /// The civil-registry system's endpoint receiving hộ tịch decisions and results; unset: they
+    /// wait in the outbox.
+    #[arg(long, env = "MOTCUA_HOTICH_URL")]
+    hotich_url: Option<String>,
+    /// Bearer token for the civil registry.
+    #[arg(long, env = "MOTCUA_HOTICH_TOKEN", hide_env_values = true)]
+    hotich_token: Option<String>,
+    /// Longest wait between retries, in milliseconds.
+    #[arg(long, env = "MOTCUA_SYNC_BACKOFF_MAX_MS", default_value_t = 600_000)]
+    sync_backoff_max_ms: u64,
+    /// Days delivered changes are kept (each dossier's latest acknowledgement is kept anyway); 0: forever.
+    #[arg(long, env = "MOTCUA_SYNC_RETENTION_DAYS", default_value_t = 90)]
+    sync_retention_days: u64,
 }
 
 impl SyncArgs {
-    /// The worker's configuration, or `None` when no endpoint is configured.
+    /// Every configured connector's worker configuration (national portal, civil registry).
+    pub fn configs(&self) -> Vec<motcua_web::sync::SyncConfig> {
+        let mut out: Vec<_> = self.config().into_iter().collect();
+        if let Some(url) = self.hotich_url.clone().filter(|u| !u.trim().is_empty()) {
+            let mut cfg =
+                self.tune(motcua_web::sync::SyncConfig::new(url, self.hotich_token.clone().filter(|t| !t.is_empty())));
+            cfg.connector = motcua_domain::ports::CIVIL_REGISTRY.to_string();
+            out.push(cfg);
+        }
+        out
+    }
+
+    /// The national portal worker's configuration, or `None` when no endpoint is configured.
     pub fn config(&self) -> Option<motcua_web::sync::SyncConfig> {
         let url = self.dvcqg_url.clone().filter(|u| !u.trim().is_empty())?;
-        let mut cfg = motcua_web::sync::SyncConfig::new(url, self.dvcqg_token.clone().filter(|t| !t.is_empty()));
+        Some(self.tune(motcua_web::sync::SyncConfig::new(url, self.dvcqg_token.clone().filter(|t| !t.is_empty()))))
+    }
+
+    /// Applies the retry, lease and retention settings.
+    fn tune(&self, mut cfg: motcua_web::sync::SyncConfig) -> motcua_web::sync::SyncConfig {
         cfg.max_attempts = self.sync_max_attempts.max(1);
         cfg.backoff_base = std::time::Duration::from_millis(self.sync_backoff_ms);
         cfg.lease = std::time::Duration::from_millis(self.sync_lease_ms.max(100));
         cfg.timeout = cfg.timeout.min(cfg.lease / 2);
-        Some(cfg)
+        cfg.backoff_max = std::time::Duration::from_millis(self.sync_backoff_max_ms.max(self.sync_backoff_ms));
+        cfg.retention =
+            (self.sync_retention_days > 0).then(|| std::time::Duration::from_secs(self.sync_retention_days * 86_400));
+        cfg
     }
 }
 
 pub async fn run(database: &str, listen: &str, sync: &SyncArgs) -> anyhow::Result<()> {
     let db = setup::open(database).await?;
-    serve_with_sync(db, listen, sync.config(), |addr| {
+    serve_with_sync(db, listen, sync.configs(), |addr| {
         tracing::info!(%addr, "serving");
         println!("Motcua đang chạy tại / is serving at http://{addr}/api/v1/health");
     })
@@ -56,32 +88,46 @@ pub async fn run(database: &str, listen: &str, sync: &SyncArgs) -> anyhow::Resul
 
 /// Serves an opened database; `on_ready` is told the bound address.
 pub async fn serve_db(db: Db, listen: &str, on_ready: impl FnOnce(std::net::SocketAddr)) -> anyhow::Result<()> {
-    serve_with_sync(db, listen, None, on_ready).await
+    serve_with_sync(db, listen, None::<motcua_web::sync::SyncConfig>, on_ready).await
 }
 
 /// Serves an opened database and, given a configuration, runs the sync worker beside it.
 pub async fn serve_with_sync(
     db: Db,
     listen: &str,
-    sync: Option<motcua_web::sync::SyncConfig>,
+    sync: impl IntoIterator<Item = motcua_web::sync::SyncConfig>,
     on_ready: impl FnOnce(std::net::SocketAddr),
 ) -> anyhow::Result<()> {
+    let sync: Vec<_> = sync.into_iter().collect();
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("binding {listen}"))?;
     let clock: Arc<dyn motcua_domain::clock::Clock> = Arc::new(SystemClock);
-    let worker = match sync {
-        Some(cfg) => {
-            tracing::info!(url = %cfg.url, "sync worker started (national portal)");
-            Some(motcua_web::sync::spawn(db.clone(), clock.clone(), cfg))
-        }
-        None => {
-            tracing::info!("MOTCUA_DVCQG_URL is not set: no sync worker; changes wait in the outbox");
-            None
-        }
-    };
+    let report = sync
+        .iter()
+        .find(|c| c.connector == motcua_domain::ports::DVCQG)
+        .map(|cfg| motcua_web::sync::reconcile::PortalReport { url: cfg.url.clone(), token: cfg.token.clone() });
+    if report.is_none() {
+        tracing::info!("MOTCUA_DVCQG_URL is not set: no sync worker; changes wait in the outbox");
+    }
+    let workers: Vec<_> = sync
+        .into_iter()
+        .map(|cfg| {
+            tracing::info!(url = %cfg.url, connector = %cfg.connector, "sync worker started");
+            motcua_web::sync::spawn(db.clone(), clock.clone(), cfg)
+        })
+        .collect();
     on_ready(listener.local_addr()?);
-    let state = AppState::new(db.clone(), clock);
+    let mut state = AppState::new(db.clone(), clock);
+    if let Some(report) = report {
+        state = state.with_sync_report(report);
+    }
+    // Online payment (MOTCUA_PAYMENTS_CONFIG): gateways per unit and the reconciliation job.
+    let state = state.with_payments(motcua_web::payments::Gateways::from_env()?);
+    let reconciler = (!state.payments.is_empty()).then(|| motcua_web::payments::reconcile::spawn(state.clone()));
     let served = motcua_web::serve(listener, state, shutdown_signal()).await;
-    if let Some(w) = worker {
+    if let Some(r) = reconciler {
+        r.abort();
+    }
+    for w in workers {
         w.abort();
         let _ = w.await;
     }

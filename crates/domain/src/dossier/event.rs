@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{Dossier, DossierCode, FeeLine, NewDossier, Pause, PauseKind, ResultDoc, Status};
+use super::{Component, Dossier, DossierCode, FeeLine, NewDossier, Pause, PauseKind, Rating, ResultDoc, Status};
 use crate::staff::Actor;
 use crate::unit::UnitCode;
 
@@ -12,21 +12,81 @@ use crate::unit::UnitCode;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum EventKind {
-    Submitted { dossier: Box<NewDossier> },
-    Received { due_at: DateTime<Utc>, calendar_version: u32 },
-    Refused { reason: String },
+    Submitted {
+        dossier: Box<NewDossier>,
+    },
+    Received {
+        due_at: DateTime<Utc>,
+        calendar_version: u32,
+    },
+    Refused {
+        reason: String,
+    },
     ProcessingStarted,
-    Transferred { from: UnitCode, to: UnitCode, reason: String },
-    SupplementRequested { missing: String },
-    SupplementReceived { due_at: DateTime<Utc> },
-    FinancialObligationRequested { fees: Vec<FeeLine> },
-    FinancialObligationMet { due_at: DateTime<Utc>, online_payment: u8 },
-    Withdrawn { reason: String },
-    Stopped { reason: String },
-    ForwardedForApproval { summary: String },
-    SentBack { reason: String },
-    Decided { results: Vec<ResultDoc> },
+    Transferred {
+        from: UnitCode,
+        to: UnitCode,
+        reason: String,
+    },
+    SupplementRequested {
+        missing: String,
+    },
+    SupplementReceived {
+        due_at: DateTime<Utc>,
+    },
+    FinancialObligationRequested {
+        fees: Vec<FeeLine>,
+    },
+    FinancialObligationMet {
+        due_at: DateTime<Utc>,
+        online_payment: u8,
+    },
+    Withdrawn {
+        reason: String,
+    },
+    Stopped {
+        reason: String,
+    },
+    ForwardedForApproval {
+        summary: String,
+    },
+    SentBack {
+        reason: String,
+    },
+    Decided {
+        results: Vec<ResultDoc>,
+    },
     ResultReturned,
+    /// The citizen answered a supplementation request with these documents (files attached);
+    /// the intake officer then records `SupplementReceived`.
+    SupplementProvided {
+        files: Vec<Component>,
+        note: String,
+    },
+    /// The citizen rated the service after the result was returned (once per dossier).
+    Rated {
+        rating: Rating,
+    },
+    /// Mẫu 04: the office apologised for a delay and gave a new appointment (`due_at` and the
+    /// 766 timeliness keep the original one).
+    ApologyIssued {
+        new_due_at: DateTime<Utc>,
+        reason: String,
+    },
+    /// The submission was made with help: who helped, at which community support session.
+    Assisted {
+        helper: String,
+        session: String,
+    },
+    /// A payment of the dossier's fees changed state; a verified online payment sets the 766 flag.
+    PaymentRecorded {
+        payment: crate::payment::PaymentRef,
+        method: crate::payment::PaymentMethod,
+        amount: i64,
+        state: crate::payment::PaymentState,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        gateway_txn: Option<String>,
+    },
 }
 
 impl EventKind {
@@ -48,6 +108,11 @@ impl EventKind {
             EventKind::SentBack { .. } => "send_back",
             EventKind::Decided { .. } => "decide",
             EventKind::ResultReturned => "return_result",
+            EventKind::SupplementProvided { .. } => "provide_supplement",
+            EventKind::Rated { .. } => "rate",
+            EventKind::ApologyIssued { .. } => "issue_apology",
+            EventKind::Assisted { .. } => "record_assistance",
+            EventKind::PaymentRecorded { .. } => "record_payment",
         }
     }
 }
@@ -99,6 +164,7 @@ pub fn evolve(state: Option<Dossier>, code: &DossierCode, at: DateTime<Utc>, kin
                 online_payment: 0,
                 identity_verified: n.identity_verified,
                 pending_note: None,
+                rating: None,
                 version: 1,
             };
         }
@@ -183,6 +249,14 @@ pub fn evolve(state: Option<Dossier>, code: &DossierCode, at: DateTime<Utc>, kin
         EventKind::ResultReturned => {
             d.status = Status::Returned;
             d.returned_at = Some(at);
+        }
+        EventKind::SupplementProvided { files, .. } => d.components.extend(files.iter().cloned()),
+        EventKind::Rated { rating } => d.rating = Some(rating.clone()),
+        EventKind::ApologyIssued { .. } | EventKind::Assisted { .. } => {}
+        EventKind::PaymentRecorded { method, state, .. } => {
+            if *state == crate::payment::PaymentState::Paid && method.online_flag() > 0 {
+                d.online_payment = method.online_flag();
+            }
         }
     }
     d

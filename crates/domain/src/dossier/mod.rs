@@ -4,6 +4,8 @@
 //! or a typed error, [`evolve`] applies an event to the projection, and [`chain`] seals each
 //! dossier's events into a hash chain.
 
+mod apology;
+mod assistance;
 pub mod chain;
 mod code;
 mod event;
@@ -12,6 +14,8 @@ mod model;
 mod status;
 mod submission;
 
+pub use apology::*;
+pub use assistance::*;
 pub use code::*;
 pub use event::*;
 pub use lifecycle::*;

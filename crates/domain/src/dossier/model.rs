@@ -73,6 +73,25 @@ pub struct ResultDoc {
     pub file_sha256: Option<String>,
 }
 
+/// A citizen's satisfaction rating of a returned dossier (read by the 766 satisfaction indicator).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rating {
+    /// 1 (very dissatisfied) to 5 (very satisfied).
+    pub score: u8,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub comment: String,
+    /// The citizen files a complaint (khiếu nại, phản ánh) about the handling.
+    #[serde(default)]
+    pub complaint: bool,
+}
+
+impl Rating {
+    /// A dislike in the 766 sense: a score of 2 or less.
+    pub fn disliked(&self) -> bool {
+        self.score <= 2
+    }
+}
+
 /// Why the clock stopped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -147,6 +166,9 @@ pub struct Dossier {
     pub identity_verified: bool,
     /// What the citizen or the center is waiting for now (missing papers, reasons), if anything.
     pub pending_note: Option<String>,
+    /// The citizen's satisfaction rating, given once after the result was returned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rating: Option<Rating>,
     /// Number of events so far (the sequence number of the last one).
     pub version: u32,
 }

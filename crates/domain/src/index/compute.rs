@@ -5,7 +5,7 @@ use std::collections::{BTreeSet, HashMap};
 use chrono::{DateTime, Utc};
 
 use super::config::{Attribution, Formula, IndexConfig, IndicatorCode, IndicatorConfig, Level, NotApplicableScoring};
-use super::facts::{DossierFacts, IndexInputs, ProcedureFacts};
+use super::facts::{DossierFacts, IndexInputs, PetitionFacts, ProcedureFacts};
 use super::period::Period;
 use super::progress::progress;
 use super::report::{GroupReport, IndexReport, IndicatorReport, IndicatorState, Part, ProgressCounts};
@@ -22,11 +22,14 @@ pub fn compute(
     period: &Period,
     now: DateTime<Utc>,
 ) -> IndexReport {
-    let facts: Vec<&DossierFacts> = match level {
+    let mut facts: Vec<&DossierFacts> = match level {
         Level::Province => inputs.dossiers.iter().collect(),
         Level::Commune => inputs.dossiers.iter().filter(|f| attributed(cfg, f) == unit).collect(),
     };
-    report(cfg, unit, level, &facts, &inputs.procedures, period, now)
+    in_code_order(&mut facts);
+    let petitions: Vec<&PetitionFacts> =
+        inputs.petitions.iter().filter(|p| level == Level::Province || &p.unit == unit).collect();
+    report(cfg, unit, level, &facts, &petitions, &inputs.procedures, period, now)
 }
 
 /// The province's own index and each commune's, from one read of the province's facts.
@@ -38,23 +41,36 @@ pub fn compute_province(
     period: &Period,
     now: DateTime<Utc>,
 ) -> (IndexReport, Vec<IndexReport>) {
-    let all: Vec<&DossierFacts> = inputs.dossiers.iter().collect();
+    let mut all: Vec<&DossierFacts> = inputs.dossiers.iter().collect();
+    in_code_order(&mut all);
     let mut by_unit: HashMap<&UnitCode, Vec<&DossierFacts>> = HashMap::new();
     for f in &all {
         by_unit.entry(attributed(cfg, f)).or_default().push(f);
     }
-    let whole = report(cfg, province, Level::Province, &all, &inputs.procedures, period, now);
+    let petitions: Vec<&PetitionFacts> = inputs.petitions.iter().collect();
+    let mut petitions_by_unit: HashMap<&UnitCode, Vec<&PetitionFacts>> = HashMap::new();
+    for p in &petitions {
+        petitions_by_unit.entry(&p.unit).or_default().push(p);
+    }
+    let whole = report(cfg, province, Level::Province, &all, &petitions, &inputs.procedures, period, now);
     let each = communes
         .iter()
         .map(|c| {
             let facts = by_unit.get(c).map(Vec::as_slice).unwrap_or_default();
-            report(cfg, c, Level::Commune, facts, &inputs.procedures, period, now)
+            let petitions = petitions_by_unit.get(c).map(Vec::as_slice).unwrap_or_default();
+            report(cfg, c, Level::Commune, facts, petitions, &inputs.procedures, period, now)
         })
         .collect();
     (whole, each)
 }
 
-fn attributed<'a>(cfg: &IndexConfig, f: &'a DossierFacts) -> &'a UnitCode {
+/// Facts in code order, so that every list of lost dossiers comes out sorted without sorting it
+/// (storage returns them in that order already, which makes this a linear check).
+fn in_code_order(facts: &mut [&DossierFacts]) {
+    facts.sort_by(|a, b| a.code.cmp(&b.code));
+}
+
+pub(crate) fn attributed<'a>(cfg: &IndexConfig, f: &'a DossierFacts) -> &'a UnitCode {
     match cfg.attribution {
         Attribution::Receiving => &f.receiving_unit,
         Attribution::Handling => &f.handling_unit,
@@ -65,32 +81,44 @@ fn attributed<'a>(cfg: &IndexConfig, f: &'a DossierFacts) -> &'a UnitCode {
 struct Scope<'a> {
     cfg: &'a IndexConfig,
     facts: &'a [&'a DossierFacts],
+    petitions: &'a [&'a PetitionFacts],
     procedures: &'a [ProcedureFacts],
     period: &'a Period,
     /// The period's cut: its end, or `now` while it runs.
     as_of: DateTime<Utc>,
     /// What is known: end statuses recorded by then count, even after the period.
     now: DateTime<Utc>,
+    /// The period's first instant and the first instant after it.
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
 }
 
 impl Scope<'_> {
     /// Dossiers received in the period (by receipt date), up to `as_of`.
     fn received(&self) -> impl Iterator<Item = &&DossierFacts> {
-        self.facts.iter().filter(|f| f.received_at.is_some_and(|r| self.period.contains(r) && r <= self.as_of))
+        self.facts.iter().filter(|f| f.received_at.is_some_and(|r| self.start <= r && r < self.end && r <= self.as_of))
+    }
+
+    /// A PAKN sent in the period, up to `as_of`.
+    fn in_period(&self, p: &PetitionFacts) -> bool {
+        self.start <= p.submitted_at && p.submitted_at < self.end && p.submitted_at <= self.as_of
     }
 }
 
+#[expect(clippy::too_many_arguments, reason = "one call site per level; a struct would only rename them")]
 fn report(
     cfg: &IndexConfig,
     unit: &UnitCode,
     level: Level,
     facts: &[&DossierFacts],
+    petitions: &[&PetitionFacts],
     procedures: &[ProcedureFacts],
     period: &Period,
     now: DateTime<Utc>,
 ) -> IndexReport {
     let as_of = period.end().min(now);
-    let scope = Scope { cfg, facts, procedures, period, as_of, now };
+    let scope =
+        Scope { cfg, facts, petitions, procedures, period, as_of, now, start: period.start(), end: period.end() };
     let mut counts = ProgressCounts::default();
     let groups: Vec<GroupReport> = cfg
         .groups
@@ -186,9 +214,44 @@ fn ratio<'a>(
             lost.push(f.code.clone());
         }
     }
+    let (rate, points) = points(&i.formula, i.max, num, den);
+    IndicatorState::Scored {
+        numerator: num,
+        denominator: den,
+        rate,
+        points,
+        parts: Vec::new(),
+        lost,
+        lost_petitions: Vec::new(),
+    }
+}
+
+/// A PAKN ratio: the ones that miss `hit` are the lost ones.
+fn petitions<'a>(
+    i: &IndicatorConfig,
+    scope: impl Iterator<Item = &'a &'a PetitionFacts>,
+    hit: impl Fn(&PetitionFacts) -> bool,
+) -> IndicatorState {
+    let (mut num, mut den, mut lost) = (0u64, 0u64, Vec::new());
+    for p in scope {
+        den += 1;
+        if hit(p) {
+            num += 1;
+        } else {
+            lost.push(p.code.clone());
+        }
+    }
     lost.sort();
     let (rate, points) = points(&i.formula, i.max, num, den);
-    IndicatorState::Scored { numerator: num, denominator: den, rate, points, parts: Vec::new(), lost }
+    IndicatorState::Scored {
+        numerator: num,
+        denominator: den,
+        rate,
+        points,
+        parts: Vec::new(),
+        lost: Vec::new(),
+        lost_petitions: lost,
+    }
 }
 
 fn indicator(s: &Scope, i: &IndicatorConfig, counts: &mut ProgressCounts) -> IndicatorState {
@@ -202,8 +265,14 @@ fn indicator(s: &Scope, i: &IndicatorConfig, counts: &mut ProgressCounts) -> Ind
         ElectronicCertifiedCopy => {
             missing(&["danh sách xã cung cấp chứng thực bản sao điện tử"], "dịch vụ chứng thực điện tử")
         }
-        PetitionProcessingOnTime | PetitionHandlingSatisfaction => {
-            missing(&["phản ánh, kiến nghị (PAKN)", "đánh giá của người dân về xử lý PAKN"], "phản ánh, kiến nghị")
+        PetitionProcessingOnTime => {
+            petitions(i, s.petitions.iter().filter(|p| s.in_period(p)), |p| p.on_time(as_of, now))
+        }
+        // (handled − disliked − re-complained − overdue) ÷ handled.
+        PetitionHandlingSatisfaction => {
+            petitions(i, s.petitions.iter().filter(|p| s.in_period(p) && p.handled(now)), |p| {
+                p.ended_on_time == Some(true) && !p.disliked
+            })
         }
         DossierReceivingSatisfaction => missing(
             &["đánh giá mức độ hài lòng của người dân", "phản ánh, kiến nghị về hồ sơ"],
@@ -220,6 +289,7 @@ fn indicator(s: &Scope, i: &IndicatorConfig, counts: &mut ProgressCounts) -> Ind
                 points,
                 parts: Vec::new(),
                 lost: p.lost,
+                lost_petitions: Vec::new(),
             }
         }
         // Online dossiers of fully-online procedures, with an e-result where the result is paper.
@@ -248,6 +318,7 @@ fn indicator(s: &Scope, i: &IndicatorConfig, counts: &mut ProgressCounts) -> Ind
                 points,
                 parts: Vec::new(),
                 lost: Vec::new(),
+                lost_petitions: Vec::new(),
             }
         }
         OnlinePayment => payment(s, i),
@@ -278,8 +349,7 @@ fn payment(s: &Scope, i: &IndicatorConfig) -> IndicatorState {
     let pa = dossiers * rate(paid.len() as u64, owing.len() as u64).unwrap_or(0.0);
     let pb = (procedures_paid * rate(b, nf).unwrap_or(0.0)).min(procedures_paid_cap);
     let pc = procedures_used * rate(c, nf).unwrap_or(0.0);
-    let mut lost: Vec<DossierCode> = owing.iter().filter(|f| f.online_payment == 0).map(|f| f.code.clone()).collect();
-    lost.sort();
+    let lost: Vec<DossierCode> = owing.iter().filter(|f| f.online_payment == 0).map(|f| f.code.clone()).collect();
     IndicatorState::Scored {
         numerator: paid.len() as u64,
         denominator: owing.len() as u64,
@@ -296,5 +366,6 @@ fn payment(s: &Scope, i: &IndicatorConfig) -> IndicatorState {
             part("C: TTHC có phí đã phát sinh hồ sơ / TTHC có phí", c, nf, pc),
         ],
         lost,
+        lost_petitions: Vec::new(),
     }
 }

@@ -141,6 +141,10 @@ pub struct GroupConfig {
     pub indicators: Vec<IndicatorConfig>,
 }
 
+fn default_at_risk_hours() -> u32 {
+    8
+}
+
 /// One version of the index rules.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -153,6 +157,12 @@ pub struct IndexConfig {
     /// Whether dossiers received before the period and still open at its start count too.
     pub progress_includes_carried_over: bool,
     pub not_applicable: NotApplicableScoring,
+    /// Working days to reject, ask for more information and settle a PAKN (2, 5, 15).
+    #[serde(default)]
+    pub petition_deadlines: crate::pakn::PaknDeadlines,
+    /// A dossier due within this many working hours and not decided is "at risk" (forecast).
+    #[serde(default = "default_at_risk_hours")]
+    pub at_risk_hours: u32,
     pub groups: Vec<GroupConfig>,
 }
 

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalog::{OnlineLevel, Procedure, ProcedureCode, ResultKind};
 use crate::dossier::{Channel, Dossier, DossierCode, Status};
+use crate::pakn::{Petition, PetitionCode};
 use crate::unit::UnitCode;
 
 /// The catalog facts the index needs about a procedure.
@@ -104,10 +105,56 @@ impl DossierFacts {
     }
 }
 
-/// Everything the index of one unit or province needs: its dossiers and its catalog.
+/// One PAKN (feedback or complaint) as the index sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PetitionFacts {
+    pub code: PetitionCode,
+    pub unit: UnitCode,
+    pub submitted_at: DateTime<Utc>,
+    pub ended_at: Option<DateTime<Utc>>,
+    /// Handled on time (`None` while open).
+    pub ended_on_time: Option<bool>,
+    pub settle_due: DateTime<Utc>,
+    /// Waiting for the citizen since then (the settle clock stopped).
+    pub paused_since: Option<DateTime<Utc>>,
+    /// Rated "dissatisfied" or complained again.
+    pub disliked: bool,
+}
+
+impl PetitionFacts {
+    pub fn of(p: &Petition) -> PetitionFacts {
+        PetitionFacts {
+            code: p.code.clone(),
+            unit: p.unit.clone(),
+            submitted_at: p.submitted_at,
+            ended_at: p.ended_at,
+            ended_on_time: p.ended_on_time(),
+            settle_due: p.settle_due,
+            paused_since: p.paused_since,
+            disliked: p.disliked(),
+        }
+    }
+
+    /// Ended by `now`, or open and still within its deadline at `as_of`.
+    pub fn on_time(&self, as_of: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+        match (self.ended_at, self.ended_on_time) {
+            (Some(e), Some(ok)) if e <= now => ok,
+            _ => self.paused_since.unwrap_or(as_of).min(as_of) <= self.settle_due,
+        }
+    }
+
+    pub fn handled(&self, now: DateTime<Utc>) -> bool {
+        self.ended_at.is_some_and(|e| e <= now)
+    }
+}
+
+/// Everything the index of one unit or province needs: its dossiers, its PAKN and its catalog.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IndexInputs {
     pub dossiers: Vec<DossierFacts>,
     /// The procedures of the catalog the unit applies (denominators of the per-procedure rates).
     pub procedures: Vec<ProcedureFacts>,
+    /// The PAKN sent to the unit (or the province's communes) in the period.
+    #[serde(default)]
+    pub petitions: Vec<PetitionFacts>,
 }

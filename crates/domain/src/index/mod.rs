@@ -5,8 +5,10 @@
 //!   which items apply to communes, how non-applicable items score, the early/on-time rule.
 //! - [`period`]: month, quarter, year or custom range, in local (UTC+7) days.
 //! - [`facts`]: what one dossier contributes ([`DossierFacts`]), derived from the projection.
+//! - [`forecast`]: the projected end-of-period score and the dossiers at risk.
 //! - [`compute`]: the indicators of DOMAIN.md §1.2 with the counting rules of §1.3 and the point
 //!   formulas of §1.4.
+//! - [`statistics`]: period statistics by unit, procedure or channel (reports).
 //! - [`report`]: the result shapes; [`ranking`]: communes of a province, ties sharing a rank.
 //!
 //! Pure: the caller passes the facts and `now`; nothing here reads storage or a clock.
@@ -14,17 +16,21 @@
 pub mod compute;
 pub mod config;
 pub mod facts;
+pub mod forecast;
 pub mod period;
 pub mod progress;
 pub mod ranking;
 pub mod report;
+pub mod statistics;
 
 pub use compute::{compute, compute_province};
 pub use config::{EarlyRule, Formula, IndexConfig, IndexConfigs, IndicatorCode, Level, NotApplicableScoring};
-pub use facts::{DossierFacts, IndexInputs, ProcedureFacts};
+pub use facts::{DossierFacts, IndexInputs, PetitionFacts, ProcedureFacts};
+pub use forecast::{AtRisk, Forecast, forecast};
 pub use period::{Period, PeriodKind};
 pub use ranking::{RankRow, rank};
 pub use report::{GroupReport, IndexReport, IndicatorReport, IndicatorState, Part, ProgressCounts};
+pub use statistics::{Dimension, StatRow, statistics};
 
 use crate::error::Described;
 

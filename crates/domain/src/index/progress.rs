@@ -45,14 +45,15 @@ pub fn progress(
 ) -> Progress {
     let mut c = ProgressCounts::default();
     let mut lost = Vec::new();
+    let (start, end) = (period.start(), period.end());
     for f in facts {
-        let in_period = period.contains(f.anchor()) && f.anchor() <= as_of;
+        let in_period = start <= f.anchor() && f.anchor() < end && f.anchor() <= as_of;
         if f.status == Status::Refused {
             c.refused += u64::from(in_period);
             continue;
         }
         let (Some(received), Some(due)) = (f.received_at, f.due_at) else { continue };
-        let carried = received < period.start() && f.ended_at.is_none_or(|e| e >= period.start());
+        let carried = received < start && f.ended_at.is_none_or(|e| e >= start);
         if received > as_of || !(in_period || (cfg.progress_includes_carried_over && carried)) {
             continue;
         }

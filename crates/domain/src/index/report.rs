@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::config::{IndicatorCode, Level};
 use super::period::Period;
 use crate::dossier::DossierCode;
+use crate::pakn::PetitionCode;
 use crate::unit::UnitCode;
 
 /// A sub-rate of a composite indicator (the payment indicator's A, B and C).
@@ -33,6 +34,9 @@ pub enum IndicatorState {
         parts: Vec<Part>,
         /// The dossiers behind the points lost, in code order.
         lost: Vec<DossierCode>,
+        /// The PAKN behind the points lost (PAKN indicators), in code order.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        lost_petitions: Vec<PetitionCode>,
     },
     /// The item does not apply at this level; scored by the configuration's rule.
     NotApplicable { points: f64, counted_in_max: bool, explanation_vi: String },

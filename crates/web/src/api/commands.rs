@@ -297,6 +297,8 @@ pub async fn decide_dossier(
     ApiPath(code): ApiPath<String>,
     ApiJson(b): ApiJson<DecideBody>,
 ) -> ApiResult<Json<DossierView>> {
+    let files: Vec<String> = b.results.iter().filter_map(|r| r.file_sha256.clone()).collect();
+    super::files::check_uploaded(&s, "results", &files).await?;
     let results = b
         .results
         .into_iter()

@@ -196,6 +196,8 @@ pub async fn submit(state: &AppState, staff: Option<&Staff>, req: SubmitRequest)
             ));
         }
     }
+    let attached: Vec<String> = submission.components.iter().filter_map(|c| c.file_sha256.clone()).collect();
+    super::files::check_uploaded(state, "components", &attached).await?;
     let new = submission.check(&procedure).map_err(|e| ApiError::invalid(&e))?;
     let now = state.now();
     let secret = new_secret();

@@ -24,8 +24,14 @@ use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiPath, ApiQuery};
 use crate::state::AppState;
 
+pub mod forecast;
+mod rank;
+pub mod report;
+
+pub use rank::*;
+
 /// The embedded, validated index rules (`data/index/766.json`).
-static CONFIGS: LazyLock<IndexConfigs> = LazyLock::new(IndexConfigs::embedded);
+pub(crate) static CONFIGS: LazyLock<IndexConfigs> = LazyLock::new(IndexConfigs::embedded);
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct PeriodParams {
@@ -37,7 +43,7 @@ pub struct PeriodParams {
     pub to: Option<String>,
 }
 
-fn resolve_period(p: &PeriodParams, now: DateTime<Utc>) -> ApiResult<Period> {
+pub(crate) fn resolve_period(p: &PeriodParams, now: DateTime<Utc>) -> ApiResult<Period> {
     let period = match (&p.period, &p.from, &p.to) {
         (Some(s), None, None) => Period::parse(s),
         (None, Some(f), Some(t)) => {
@@ -80,14 +86,14 @@ pub struct IndicatorView {
     /// `null` when the inputs are missing.
     pub points: Option<f64>,
     pub parts: Vec<PartView>,
-    /// How many dossiers lost points (listed by the drill-down).
+    /// How many dossiers (or PAKN) lost points (listed by the drill-down).
     pub lost_count: usize,
     /// The inputs Motcua does not hold yet.
     pub missing_inputs: Vec<String>,
     pub explanation_vi: Option<String>,
 }
 
-fn round(x: f64) -> f64 {
+pub(crate) fn round(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
@@ -110,10 +116,10 @@ impl From<&IndicatorReport> for IndicatorView {
             explanation_vi: None,
         };
         match &i.state {
-            IndicatorState::Scored { numerator, denominator, rate, parts, lost, .. } => {
+            IndicatorState::Scored { numerator, denominator, rate, parts, lost, lost_petitions, .. } => {
                 v.state = "scored".into();
                 (v.numerator, v.denominator, v.rate, v.lost_count) =
-                    (Some(*numerator), Some(*denominator), *rate, lost.len());
+                    (Some(*numerator), Some(*denominator), *rate, lost.len() + lost_petitions.len());
                 v.parts = parts
                     .iter()
                     .map(|p| PartView {
@@ -235,7 +241,7 @@ impl IndexView {
 }
 
 /// May `staff` see the index of `unit`?
-fn may_see(staff: &Staff, unit: &Unit) -> bool {
+pub(crate) fn may_see(staff: &Staff, unit: &Unit) -> bool {
     if staff.unit == unit.code {
         return true;
     }
@@ -244,14 +250,14 @@ fn may_see(staff: &Staff, unit: &Unit) -> bool {
         && unit.parent.as_ref() == Some(&staff.unit)
 }
 
-async fn visible_unit(state: &AppState, staff: &Staff, code: &str) -> ApiResult<Unit> {
+pub(crate) async fn visible_unit(state: &AppState, staff: &Staff, code: &str) -> ApiResult<Unit> {
     let code = UnitCode::parse(code).map_err(|e| ApiError::invalid(&e))?;
     let unit = state.db.unit(&code).await?.ok_or_else(|| ApiError::not_found("đơn vị", "Unit"))?;
     if may_see(staff, &unit) { Ok(unit) } else { Err(ApiError::forbidden()) }
 }
 
 /// The report of `unit` (a commune, or a whole province) for `period`.
-async fn unit_report(state: &AppState, unit: &Unit, period: &Period) -> ApiResult<IndexReport> {
+pub(crate) async fn unit_report(state: &AppState, unit: &Unit, period: &Period) -> ApiResult<IndexReport> {
     let (scope, level) = if unit.code.is_province() {
         (IndexScope::Province(unit.code.clone()), Level::Province)
     } else {
@@ -295,6 +301,8 @@ pub struct IndicatorDetailView {
     pub as_of: DateTime<Utc>,
     pub indicator: IndicatorView,
     pub lost: Vec<LostDossier>,
+    /// The PAKN behind the points lost (PAKN indicators).
+    pub lost_petitions: Vec<LostDossier>,
 }
 
 /// Drill-down: one indicator's numerator, denominator, rate, points and the dossiers that lost points.
@@ -315,11 +323,15 @@ pub async fn get_indicator(
     let period = resolve_period(&p, state.now())?;
     let report = unit_report(&state, &unit, &period).await?;
     let i = report.indicator(indicator).ok_or_else(|| ApiError::not_found("chỉ tiêu", "Indicator"))?;
-    let lost = match &i.state {
-        IndicatorState::Scored { lost, .. } => {
-            lost.iter().map(|c| LostDossier { code: c.to_string(), url: format!("/api/v1/dossiers/{c}") }).collect()
-        }
-        _ => Vec::new(),
+    let (lost, lost_petitions) = match &i.state {
+        IndicatorState::Scored { lost, lost_petitions, .. } => (
+            lost.iter().map(|c| LostDossier { code: c.to_string(), url: format!("/api/v1/dossiers/{c}") }).collect(),
+            lost_petitions
+                .iter()
+                .map(|c| LostDossier { code: c.to_string(), url: format!("/api/v1/petitions/{c}") })
+                .collect(),
+        ),
+        _ => (Vec::new(), Vec::new()),
     };
     Ok(Json(IndicatorDetailView {
         unit: report.unit.to_string(),
@@ -327,83 +339,6 @@ pub async fn get_indicator(
         as_of: report.as_of,
         indicator: IndicatorView::from(i),
         lost,
-    }))
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct RankRowView {
-    pub rank: u32,
-    pub unit: String,
-    pub unit_name: String,
-    pub total: f64,
-    pub scored_max: f64,
-    pub missing_max: f64,
-    pub previous_rank: Option<u32>,
-    /// Places gained since the previous period (positive: moved up).
-    pub movement: Option<i64>,
-}
-
-/// The communes of a province ranked by total, ties sharing a rank.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct RankingView {
-    pub province: String,
-    pub period: String,
-    pub previous_period: String,
-    pub as_of: DateTime<Utc>,
-    /// The province's own total over all its communes' dossiers.
-    pub province_total: f64,
-    pub rows: Vec<RankRowView>,
-}
-
-/// Ranking of the communes of a province for a period, with the movement since the previous one.
-#[utoipa::path(get, path = "/api/v1/index/provinces/{code}/ranking", tag = "index",
-    params(("code" = String, Path, description = "Province code (2 digits)"), PeriodParams),
-    security(("bearer" = [])),
-    responses((status = 200, body = RankingView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn get_province_ranking(
-    State(state): State<AppState>,
-    StaffAuth(staff): StaffAuth,
-    ApiPath(code): ApiPath<String>,
-    ApiQuery(p): ApiQuery<PeriodParams>,
-) -> ApiResult<Json<RankingView>> {
-    let province = visible_unit(&state, &staff, &code).await?;
-    if !province.code.is_province() {
-        return Err(ApiError::not_found("tỉnh", "Province"));
-    }
-    let period = resolve_period(&p, state.now())?;
-    let communes = state.db.units(Some(&province.code)).await?;
-    let codes: Vec<UnitCode> = communes.iter().map(|u| u.code.clone()).collect();
-    let scope = IndexScope::Province(province.code.clone());
-    let mut totals = Vec::new();
-    for per in [period, period.previous()] {
-        let inputs = state.db.index_inputs(&scope, per.start(), per.end()).await?;
-        let cfg = CONFIGS.for_date(per.from);
-        totals.push(index::compute_province(cfg, &province.code, &codes, &inputs, &per, state.now()));
-    }
-    let (whole, current) = &totals[0];
-    let pairs = |rs: &[IndexReport]| rs.iter().map(|r| (r.unit.clone(), r.total)).collect::<Vec<_>>();
-    let rows = index::rank(&pairs(current), &pairs(&totals[1].1));
-    let names: std::collections::HashMap<&UnitCode, &Unit> = communes.iter().map(|u| (&u.code, u)).collect();
-    let reports: std::collections::HashMap<&UnitCode, &IndexReport> = current.iter().map(|r| (&r.unit, r)).collect();
-    Ok(Json(RankingView {
-        province: province.code.to_string(),
-        period: period.label(),
-        previous_period: period.previous().label(),
-        as_of: whole.as_of,
-        province_total: round(whole.total),
-        rows: rows
-            .iter()
-            .map(|r| RankRowView {
-                rank: r.rank,
-                unit: r.unit.to_string(),
-                unit_name: names.get(&r.unit).map(|u| u.name.clone()).unwrap_or_default(),
-                total: round(r.total),
-                scored_max: reports.get(&r.unit).map_or(0.0, |x| round(x.scored_max)),
-                missing_max: reports.get(&r.unit).map_or(0.0, |x| round(x.missing_max)),
-                previous_rank: r.previous_rank,
-                movement: r.movement,
-            })
-            .collect(),
+        lost_petitions,
     }))
 }

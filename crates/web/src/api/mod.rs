@@ -3,10 +3,16 @@
 pub mod auth;
 pub mod calendar;
 pub mod catalog;
+pub mod citizen;
 pub mod commands;
 pub mod dossiers;
+pub mod files;
 pub mod health;
 pub mod index;
+pub mod pakn;
+pub mod payment_ipn;
+pub mod payment_statements;
+pub mod payments;
 pub mod sync;
 pub mod types;
 pub mod units;

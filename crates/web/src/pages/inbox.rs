@@ -14,8 +14,8 @@ use motcua_domain::ports::{CatalogStore, DossierFilter, DossierStore};
 use motcua_domain::staff::{Role, Staff};
 
 use super::{Layout, OrPage, Page, PageResult, SignedIn, words};
-use crate::api::dossiers::calendar_for;
 use crate::state::AppState;
+use motcua_domain::calendar::WorkCalendar;
 
 /// At most this many dossiers per group are listed (filters and paging come later).
 const GROUP_LIMIT: u32 = 200;
@@ -50,6 +50,8 @@ pub struct InboxPage {
     pub groups: Vec<Group>,
     pub late: usize,
     pub soon: usize,
+    /// Whether to link the administration pages.
+    pub admin: bool,
 }
 
 /// A group: its titles, the status, and (for status 4) whether it awaits a leader's approval.
@@ -78,6 +80,7 @@ pub async fn show_inbox(State(state): State<AppState>, Page(layout): Page, Signe
     let layout = layout.titled("Hồ sơ cần xử lý", "Inbox").signed_in(&staff);
     let now = state.now();
     let mut names: HashMap<String, String> = HashMap::new();
+    let mut calendars = Calendars::default();
     let mut groups = Vec::new();
     let (mut late, mut soon) = (0, 0);
     for (i, (vi, en, status, awaiting)) in groups_for(staff.role).iter().enumerate() {
@@ -91,7 +94,7 @@ pub async fn show_inbox(State(state): State<AppState>, Page(layout): Page, Signe
                 let name = state.db.procedure(&d.procedure).await.or_page(&layout)?.map_or(key.clone(), |p| p.name);
                 names.insert(key.clone(), name);
             }
-            let (calendar, _) = calendar_for(&state, d).await.or_page(&layout)?;
+            let calendar = calendars.get(&state, d).await.or_page(&layout)?;
             let (mark, mark_text) = match (d.timeliness(&calendar, now), d.due_at) {
                 (Some(Timeliness::Late), _) => ("late", layout.t("Quá hạn", "Late")),
                 (_, Some(due)) if !d.status.is_paused() && due - now < Duration::hours(24) => {
@@ -120,7 +123,32 @@ pub async fn show_inbox(State(state): State<AppState>, Page(layout): Page, Signe
         groups.push(Group { id: format!("nhom-{i}"), title: layout.t(vi, en).into(), rows });
     }
     let unit = state.db.unit(&staff.unit).await.or_page(&layout)?.map_or_else(|| staff.unit.to_string(), |u| u.name);
-    Ok(InboxPage { role: words::role(lang, staff.role).into(), unit, groups, late, soon, layout }.into_response())
+    let admin = staff.role == Role::Administrator;
+    Ok(InboxPage { role: words::role(lang, staff.role).into(), unit, groups, late, soon, admin, layout }
+        .into_response())
+}
+
+/// The working calendars of the page's dossiers, by handling unit and holiday-data version,
+/// so that a page of many dossiers of one unit reads the unit once.
+#[derive(Default)]
+struct Calendars {
+    hours: HashMap<String, motcua_domain::calendar::WorkingHours>,
+}
+
+impl Calendars {
+    async fn get(
+        &mut self,
+        state: &AppState,
+        d: &Dossier,
+    ) -> Result<std::sync::Arc<WorkCalendar>, crate::error::ApiError> {
+        let key = d.handling_unit.to_string();
+        if !self.hours.contains_key(&key) {
+            let hours = state.db.unit(&d.handling_unit).await?.map(|u| u.working_hours).unwrap_or_default();
+            self.hours.insert(key.clone(), hours);
+        }
+        let version = d.received_at.map(|_| d.calendar_version);
+        Ok(state.work_calendar(version, &self.hours[&key]).await?.0)
+    }
 }
 
 /// The staff member's unit's dossiers in `status` (the province's, for province roles).

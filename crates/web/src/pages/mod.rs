@@ -6,16 +6,39 @@
 //! random per-browser-session value in an `HttpOnly` cookie, repeated in each form's hidden
 //! `csrf` field and compared on every POST ([`check_csrf`]).
 
+pub mod admin;
+pub mod admin_catalog;
 pub mod assets;
 pub mod confirmation;
+pub mod dashboard;
+pub mod decide_result;
 pub mod home;
 pub mod inbox;
+pub mod index;
+pub mod index_chart;
+pub mod index_drill;
+pub mod index_report;
+pub mod intake;
 pub mod lookup;
+pub mod lookup_actions;
 pub mod not_found;
+pub mod pakn;
+pub mod pakn_lookup;
+pub mod pakn_staff;
+pub mod payment;
+pub mod payment_credits;
+pub mod payment_receipt;
+pub mod payment_return;
 pub mod procedure;
+pub mod ranking;
+pub mod register;
+pub mod slips;
 pub mod staff_dossier;
 pub mod staff_sign_in;
 pub mod submit;
+pub mod submit_checks;
+pub mod submit_draft;
+pub mod sync;
 mod words;
 
 use askama::Template;

@@ -269,6 +269,10 @@ pub struct StaffDossierPage {
     pub units: Vec<Choice>,
     pub notice: Option<String>,
     pub error: Option<String>,
+    /// The printable slips this dossier has (Mẫu 01–04).
+    pub slips: Vec<super::slips::SlipLink>,
+    /// The apology form, when this staff member may issue one now.
+    pub apology: Option<super::slips::ApologyForm>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -287,7 +291,8 @@ pub async fn show_staff_dossier(
         .xong
         .as_deref()
         .and_then(|n| ACTIONS.iter().find(|a| a.name == n))
-        .map(|a| format!("{}: {}", layout.t("Đã thực hiện", "Done"), layout.t(a.vi, a.en)));
+        .map(|a| format!("{}: {}", layout.t("Đã thực hiện", "Done"), layout.t(a.vi, a.en)))
+        .or_else(|| (q.xong.as_deref() == Some("issue_apology")).then(|| super::slips::apology_notice(&layout)));
     render(&state, layout, &staff, &code, notice, None).await
 }
 
@@ -308,14 +313,17 @@ pub async fn act_on_dossier(
     };
     match done {
         Ok(d) => Ok(Redirect::to(&format!("/can-bo/ho-so/{}?xong={name}", d.code)).into_response()),
-        Err(e) => {
-            let status = e.status;
-            let text = message(layout.lang, &e);
-            let mut res = render(&state, layout, &staff, &code, None, Some(text)).await?;
-            *res.status_mut() = status;
-            Ok(res)
-        }
+        Err(e) => show_with_error(&state, layout, &staff, &code, e).await,
     }
+}
+
+/// The dossier page again, with why the last action was not done (and that error's status).
+pub async fn show_with_error(state: &AppState, layout: Layout, staff: &Staff, code: &str, e: ApiError) -> PageResult {
+    let status = e.status;
+    let text = message(layout.lang, &e);
+    let mut res = render(state, layout, staff, code, None, Some(text)).await?;
+    *res.status_mut() = status;
+    Ok(res)
 }
 
 async fn render(
@@ -429,6 +437,7 @@ async fn render(
         fees.push(item("Tổng cộng", "Total", words::money(lang, d.fee_total())));
     }
     let events = state.db.events(&code).await.or_page(&layout)?;
+    let (slips, apology) = super::slips::offered(&layout, staff, &d, &events, now);
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     let page = StaffDossierPage {
         code: d.code.to_string(),
@@ -441,6 +450,8 @@ async fn render(
         components,
         fees,
         timeline: words::timeline(lang, &events, true),
+        slips,
+        apology,
         actions,
         units,
         notice,

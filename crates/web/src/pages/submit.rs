@@ -1,23 +1,30 @@
-//! `GET|POST /nop-ho-so/{code}`: the online submission form; a successful submission redirects
-//! (303) to the confirmation page ([`super::confirmation`]). Bad input re-renders the form with an error
-//! summary linked to the fields and everything already entered kept.
+//! `GET /nop-ho-so/{code}` and `POST /nop-ho-so/{code}/buoc`: online submission, one question
+//! per page (where → applicant → contact → documents → check your answers → submit), the draft
+//! carried in hidden fields ([`super::submit_draft`]). Every page posts `multipart/form-data`,
+//! so documents are uploaded on their page and stored at once; a refused file (wrong type,
+//! too large, too many) is explained next to its field while everything else entered, and
+//! every file already stored, is kept. A successful submission redirects (303) to the
+//! confirmation page ([`super::confirmation`]).
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, Query, State};
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::{Multipart, Path, Query, State};
 use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect};
 use motcua_domain::catalog::{OnlineLevel, Procedure};
-use motcua_domain::identity::ApplicantId;
 use motcua_domain::ports::CatalogStore;
 use motcua_domain::unit::UnitCode;
 use serde::Deserialize;
 
 use super::procedure::load;
-use super::{FieldError, Form, Layout, OrPage, Page, PageResult, check_csrf, confirmation, message};
+use super::submit_checks::{check_step, document_id, err, step_of};
+use super::submit_draft::{Attached, Entered, Step};
+use super::{FieldError, Form, Layout, OrPage, Page, PageFailure, PageResult, check_csrf, confirmation, message};
 use crate::api::dossiers::{ApplicantInput, ComponentInput, SubmitRequest, submit};
 use crate::error::ApiError;
+use crate::files::{self, UploadLimits, multipart};
 use crate::state::AppState;
 
 /// An option of a select.
@@ -28,26 +35,22 @@ pub struct Choice {
     pub selected: bool,
 }
 
-/// A component checkbox.
+/// A component on the documents page.
 #[derive(Debug, Clone)]
-pub struct ComponentBox {
+pub struct DocumentRow {
     pub id: String,
-    pub code: String,
+    pub field: String,
     pub name: String,
     pub required: bool,
-    pub checked: bool,
+    pub attached: Option<Attached>,
 }
 
-/// What the citizen entered (kept when the form comes back with errors).
-#[derive(Debug, Clone, Default)]
-pub struct Entered {
-    pub province: String,
-    pub unit: String,
-    pub name: String,
-    pub id_number: String,
-    pub phone: String,
-    pub email: String,
-    pub components: Vec<String>,
+/// A line of "check your answers", with the page that changes it.
+#[derive(Debug, Clone)]
+pub struct SummaryRow {
+    pub label: String,
+    pub value: String,
+    pub change: &'static str,
 }
 
 #[derive(Template, WebTemplate)]
@@ -56,10 +59,14 @@ pub struct SubmitPage {
     pub layout: Layout,
     pub code: String,
     pub name: String,
+    pub step: Step,
     pub provinces: Vec<Choice>,
     pub communes: Vec<Choice>,
     pub entered: Entered,
-    pub components: Vec<ComponentBox>,
+    pub hidden: Vec<(&'static str, String)>,
+    pub documents: Vec<DocumentRow>,
+    pub summary: Vec<SummaryRow>,
+    pub limits: String,
     pub errors: Vec<FieldError>,
 }
 
@@ -68,8 +75,12 @@ impl SubmitPage {
         super::error_for(&self.errors, id)
     }
 
-    fn components_error(&self) -> Option<&str> {
-        self.components.iter().find_map(|c| self.error(&c.id))
+    fn is(&self, slug: &str) -> bool {
+        self.step.slug() == slug
+    }
+
+    fn back(&self) -> Option<&'static str> {
+        self.step.previous().map(Step::slug)
     }
 }
 
@@ -78,28 +89,26 @@ pub struct ProvinceQuery {
     pub tinh: Option<String>,
 }
 
-fn component_id(code: &str) -> String {
-    let safe: String = code.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
-    format!("tp-{safe}")
-}
-
-async fn form_page(
+async fn render(
     state: &AppState,
     layout: Layout,
     p: &Procedure,
+    step: Step,
     entered: Entered,
     errors: Vec<FieldError>,
 ) -> PageResult {
     let layout = layout.titled(&format!("Nộp hồ sơ: {}", p.name), &format!("File online: {}", p.name));
-    let provinces = state
-        .db
-        .units(None)
-        .await
-        .or_page(&layout)?
-        .into_iter()
-        .map(|u| Choice { selected: u.code.as_str() == entered.province, value: u.code.to_string(), label: u.name })
+    let lang = layout.lang;
+    let units = state.db.units(None).await.or_page(&layout)?;
+    let provinces = units
+        .iter()
+        .map(|u| Choice {
+            selected: u.code.as_str() == entered.province,
+            value: u.code.to_string(),
+            label: u.name.clone(),
+        })
         .collect();
-    let communes = match UnitCode::parse(&entered.province) {
+    let communes: Vec<Choice> = match UnitCode::parse(&entered.province) {
         Ok(province) if province.is_province() => state
             .db
             .units(Some(&province))
@@ -110,33 +119,74 @@ async fn form_page(
             .collect(),
         _ => Vec::new(),
     };
-    let components = p
+    let documents: Vec<DocumentRow> = p
         .components
         .iter()
-        .map(|c| ComponentBox {
-            id: component_id(&c.code),
-            code: c.code.clone(),
+        .map(|c| DocumentRow {
+            id: document_id(&c.code),
+            field: format!("tep_{}", c.code),
             name: c.name.clone(),
             required: c.required,
-            checked: entered.components.contains(&c.code),
+            attached: entered.file(&c.code).cloned(),
         })
         .collect();
+    let t = |vi: &str, en: &str| super::t(lang, vi, en).to_string();
+    let mut summary = vec![
+        SummaryRow {
+            label: t("Nơi nộp", "Filed with"),
+            value: communes.iter().find(|c| c.selected).map(|c| c.label.clone()).unwrap_or_default(),
+            change: Step::Where.slug(),
+        },
+        SummaryRow {
+            label: t("Họ và tên", "Full name"), value: entered.name.clone(), change: Step::Applicant.slug()
+        },
+        SummaryRow {
+            label: t("Số định danh cá nhân", "Personal ID number"),
+            value: entered.id_number.clone(),
+            change: Step::Applicant.slug(),
+        },
+        SummaryRow {
+            label: t("Số điện thoại", "Phone number"),
+            value: entered.phone.clone(),
+            change: Step::Contact.slug(),
+        },
+        SummaryRow {
+            label: t("Thư điện tử", "E-mail"), value: entered.email.clone(), change: Step::Contact.slug()
+        },
+    ];
+    for d in &documents {
+        let value = d
+            .attached
+            .as_ref()
+            .map_or_else(|| t("Không gửi", "Not provided"), |a| format!("{} ({})", a.name, a.size_text()));
+        summary.push(SummaryRow { label: d.name.clone(), value, change: Step::Documents.slug() });
+    }
+    let l = UploadLimits::current();
+    let limits = match lang {
+        super::Lang::Vi => format!("Tệp PDF, JPG hoặc PNG, mỗi tệp không quá {}.", l.file_size_text()),
+        super::Lang::En => format!("PDF, JPG or PNG files, each at most {}.", l.file_size_text()),
+    };
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let hidden = entered.hidden(step);
     let page = SubmitPage {
         layout,
         code: p.code.to_string(),
         name: p.name.clone(),
+        step,
         provinces,
         communes,
         entered,
-        components,
+        hidden,
+        documents,
+        summary,
+        limits,
         errors,
     };
     Ok((status, page).into_response())
 }
 
-fn not_online(layout: &Layout, p: &Procedure) -> super::PageFailure {
-    super::PageFailure::new(
+fn not_online(layout: &Layout, p: &Procedure) -> PageFailure {
+    PageFailure::new(
         layout.clone(),
         ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -161,65 +211,65 @@ pub async fn show_submit_form(
         return Err(not_online(&layout, &p));
     }
     let entered = Entered { province: q.tinh.unwrap_or_default(), ..Entered::default() };
-    form_page(&state, layout, &p, entered, Vec::new()).await
+    render(&state, layout, &p, Step::Where, entered, Vec::new()).await
 }
 
-/// The form field a domain error names.
-fn field_id(field: Option<&str>, p: &Procedure) -> String {
-    match field {
-        Some("applicant.name") => "ho-ten".into(),
-        Some("applicant.id_number") => "so-dinh-danh".into(),
-        Some("applicant.phone") => "dien-thoai".into(),
-        Some("applicant.email") => "email".into(),
-        Some("unit") => "don-vi".into(),
-        Some("components") => p.components.first().map(|c| component_id(&c.code)).unwrap_or_else(|| "ho-ten".into()),
-        _ => "ho-ten".into(),
-    }
-}
-
-pub async fn submit_form(
+pub async fn submit_step(
     State(state): State<AppState>,
     Page(layout): Page,
     Path(code): Path<String>,
     headers: HeaderMap,
-    form: Form,
+    m: Result<Multipart, MultipartRejection>,
 ) -> PageResult {
-    check_csrf(&layout, &form)?;
+    let limits = UploadLimits::current();
+    let upload = multipart::read(multipart::accept(m).or_page(&layout)?, limits).await.or_page(&layout)?;
+    check_csrf(&layout, &Form(upload.fields.clone()))?;
     let p = load(&state, &layout, &code).await?;
     if p.online_level == OnlineLevel::None {
         return Err(not_online(&layout, &p));
     }
     let lang = layout.lang;
-    let entered = Entered {
-        province: form.get("tinh").trim().into(),
-        unit: form.get("don_vi").trim().into(),
-        name: form.get("ho_ten").trim().into(),
-        id_number: form.get("so_dinh_danh").trim().into(),
-        phone: form.get("dien_thoai").trim().into(),
-        email: form.get("email").trim().into(),
-        components: form.all("thanh_phan"),
-    };
-    // Check what can be checked at once, so the citizen sees every problem in one go.
+    let mut entered = Entered::read(&upload.fields);
+    let step = Step::parse(upload.get("buoc")).unwrap_or(Step::Where);
+    let target = Step::parse(upload.get("den"));
+    // Store what was uploaded now; a refused file is explained at its field, the rest is kept.
     let mut errors = Vec::new();
-    if entered.unit.is_empty() {
-        errors.push(FieldError {
-            id: "don-vi".into(),
-            message: layout
-                .t("Vui lòng chọn xã, phường nơi nộp hồ sơ.", "Choose the commune or ward to file with.")
-                .into(),
-        });
-    }
-    if entered.name.is_empty() {
-        errors.push(FieldError {
-            id: "ho-ten".into(),
-            message: layout.t("Vui lòng nhập họ và tên người nộp.", "Enter the applicant's full name.").into(),
-        });
-    }
-    if let Err(e) = ApplicantId::parse(&entered.id_number) {
-        errors.push(FieldError { id: "so-dinh-danh".into(), message: message(lang, &ApiError::invalid(&e)) });
+    let now = state.now();
+    for part in upload.files {
+        let Some(c) = part.field.strip_prefix("tep_").and_then(|k| p.components.iter().find(|c| c.code == k)) else {
+            // A file that cannot be placed (the whole upload was over the limit) is still explained.
+            if let Err(e) = part.bytes {
+                errors.push(err("giay-to", message(lang, &ApiError::from(e))));
+            }
+            continue;
+        };
+        let stored = match part.bytes {
+            Ok(bytes) => files::store(&state.db, limits, now, &bytes, &part.name).await,
+            Err(e) => Err(e),
+        };
+        match stored {
+            Ok(f) => entered.attach(Attached {
+                code: c.code.clone(),
+                sha256: f.sha256,
+                media_type: f.media_type.as_str().into(),
+                size: f.size,
+                name: f.name,
+            }),
+            Err(e) => errors.push(err(&document_id(&c.code), message(lang, &ApiError::from(e)))),
+        }
     }
     if !errors.is_empty() {
-        return form_page(&state, layout, &p, entered, errors).await;
+        return render(&state, layout, &p, Step::Documents, entered, errors).await;
+    }
+    if let Some(target) = target {
+        return render(&state, layout, &p, target, entered, Vec::new()).await;
+    }
+    let errors = check_step(&state, &layout, &p, step, &entered).await;
+    if !errors.is_empty() {
+        return render(&state, layout, &p, step, entered, errors).await;
+    }
+    if step != Step::Check {
+        return render(&state, layout, &p, step.next(), entered, Vec::new()).await;
     }
     let optional = |s: &str| Some(s.to_string()).filter(|s| !s.is_empty());
     let req = SubmitRequest {
@@ -234,12 +284,12 @@ pub async fn submit_form(
             address: None,
         },
         components: entered
-            .components
+            .files
             .iter()
-            .map(|c| ComponentInput {
-                code: c.clone(),
-                file_sha256: None,
-                digitized: false,
+            .map(|f| ComponentInput {
+                code: f.code.clone(),
+                file_sha256: Some(f.sha256.clone()),
+                digitized: true,
                 reused: false,
                 from_citizen_store: false,
             })
@@ -249,10 +299,11 @@ pub async fn submit_form(
     let (dossier, secret) = match submit(&state, None, req).await {
         Ok(done) => done,
         Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
-            let errors = vec![FieldError { id: field_id(e.body.field.as_deref(), &p), message: message(lang, &e) }];
-            return form_page(&state, layout, &p, entered, errors).await;
+            let (back, id) = step_of(e.body.field.as_deref());
+            let errors = vec![err(id, message(lang, &e))];
+            return render(&state, layout, &p, back, entered, errors).await;
         }
-        Err(e) => return Err(super::PageFailure::new(layout, e)),
+        Err(e) => return Err(PageFailure::new(layout, e)),
     };
     // Post/redirect/get: the confirmation is its own page, so refreshing it never files twice.
     let mut res = Redirect::to(confirmation::PATH).into_response();

@@ -236,5 +236,31 @@ fn event(lang: Lang, kind: &EventKind) -> String {
             t(lang, "Lãnh đạo phê duyệt; đã có kết quả", "Approved; the result is ready").into()
         }
         EventKind::ResultReturned => t(lang, "Đã trả kết quả", "Result returned").into(),
+        EventKind::SupplementProvided { files, note } => with(
+            &format!("Công dân đã gửi bổ sung {} giấy tờ", files.len()),
+            &format!("The citizen sent {} supplementary document(s)", files.len()),
+            note,
+        ),
+        EventKind::Rated { rating } => format!(
+            "{} {}/5{}",
+            t(lang, "Công dân đánh giá mức độ hài lòng:", "The citizen rated the service:"),
+            rating.score,
+            if rating.complaint { t(lang, " (có khiếu nại)", " (with a complaint)") } else { "" }
+        ),
+        EventKind::PaymentRecorded { method, amount, state, .. } => format!(
+            "{} {} — {} ({})",
+            t(lang, "Thanh toán phí, lệ phí", "Fee payment"),
+            money(lang, *amount),
+            t(lang, state.name_vi(), state.name_en()),
+            t(lang, method.name_vi(), method.name_en())
+        ),
+        EventKind::ApologyIssued { new_due_at, reason } => with(
+            &format!("Xin lỗi và hẹn lại ngày trả kết quả: {}", when(lang, *new_due_at)),
+            &format!("Apology and new appointment: {}", when(lang, *new_due_at)),
+            reason,
+        ),
+        EventKind::Assisted { helper, session } => {
+            with(&format!("Được hỗ trợ nộp hồ sơ bởi {helper}"), &format!("Submitted with help from {helper}"), session)
+        }
     }
 }

@@ -2,9 +2,14 @@
 //! (written by storage in each change's transaction) to the national portal (DVCQG).
 //!
 //! - [`record`]: the DOMAIN §2.3 record pushed per change;
-//! - [`worker`]: claim, push with the idempotency key, record the outcome, back off.
+//! - [`push`]: one HTTP push and how its failure is classified (retry or dead-letter now);
+//! - [`worker`]: claim, push with the idempotency key, record the outcome, back off, prune;
+//! - [`reconcile`]: compare our dossiers with the portal's report of a period, re-push.
 
+pub mod push;
+pub mod reconcile;
 pub mod record;
 pub mod worker;
 
+pub use push::IDEMPOTENCY_HEADER;
 pub use worker::{SyncConfig, backoff, spawn};

@@ -16,6 +16,15 @@ fn flag(b: bool) -> u8 {
     u8::from(b)
 }
 
+/// The record a connector receives for `d`, or `None` for a connector without a record format.
+pub fn record_for(connector: &str, d: &Dossier, procedure: Option<&Procedure>) -> Option<Value> {
+    match connector {
+        motcua_domain::ports::DVCQG => Some(dvcqg_record(d, procedure)),
+        motcua_domain::ports::CIVIL_REGISTRY => Some(civil_registry_record(d, procedure)),
+        _ => None,
+    }
+}
+
 /// The record of `d` as of event `seq`; `procedure` gives the procedure's name and field.
 pub fn dvcqg_record(d: &Dossier, procedure: Option<&Procedure>) -> Value {
     let organisation = d.applicant.id_number.kind() == "mst";
@@ -68,5 +77,26 @@ pub fn dvcqg_record(d: &Dossier, procedure: Option<&Procedure>) -> Value {
         "HoSoCoThanhPhanSoHoa": flag(d.components.iter().any(|c| c.digitized)),
         "TaiKhoanDuocXacThucVoiVNeID": flag(d.identity_verified),
         "DuocThanhToanTrucTuyen": d.online_payment,
+    })
+}
+
+/// The record the civil registry receives for a civil-status (hộ tịch) dossier's decision and
+/// result: the dossier, the procedure, the requester and the result papers. The shared
+/// civil-registry software's interface is not published; this shape uses the portal's field
+/// names and is the one the fake registry (`motcua fake-portal`) checks.
+pub fn civil_registry_record(d: &Dossier, procedure: Option<&Procedure>) -> Value {
+    json!({
+        "MaHoSo": d.code.to_string(),
+        "MaTTHC": d.procedure.as_str(),
+        "TenTTHC": procedure.map(|p| p.name.as_str()),
+        "TrangThaiHoSo": d.status.code(),
+        "DonViXuLy": d.handling_unit.as_str(),
+        "NguoiYeuCau": {"HoTen": d.applicant.name, "SoDinhDanh": d.applicant.id_number.as_str()},
+        "NgayQuyetDinh": date(d.ended_at),
+        "NgayTra": date(d.returned_at),
+        "KetQua": d.results.iter().map(|r| json!({
+            "TenGiayTo": r.name,
+            "DuongDanTepTin": r.file_sha256.as_ref().map(|h| format!("sha256:{h}")),
+        })).collect::<Vec<_>>(),
     })
 }

@@ -1,27 +1,30 @@
 //! The delivery worker: a background task of `motcua serve` that claims due outbox messages under
-//! a lease, pushes each dossier record to the configured endpoint with its idempotency key, and
-//! records the outcome: delivered (with the ack), retried with exponential backoff and jitter, or
-//! dead after `max_attempts`. Several servers may run it on one PostgreSQL database.
+//! a lease, pushes each record to the configured endpoint with its idempotency key, and records
+//! the outcome: delivered (with the ack), retried with exponential backoff and jitter, rejected
+//! for good (a permanent 4xx or an unreadable message: dead at once, with the reason), or dead
+//! after `max_attempts`. Pushes are pipelined: a window of up to `batch` calls is kept in flight
+//! and topped up as calls finish, so one slow call never stalls the others. Several servers may
+//! run it on one PostgreSQL database. It also prunes delivered rows past the retention.
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use motcua_domain::catalog::{Procedure, ProcedureCode};
 use motcua_domain::clock::Clock;
 use motcua_domain::dossier::Dossier;
-use motcua_domain::ports::{CatalogStore, DVCQG, Delivery, OutboxMessage, SyncStore};
+use motcua_domain::ports::{CatalogStore, DVCQG, Delivery, OutboxMessage, StoreError, SyncStore};
 use motcua_storage::Db;
 use tokio::task::JoinSet;
 
-use super::record::dvcqg_record;
+use super::push::{PushError, push};
+use super::record::record_for;
 
-/// The header carrying `{code}:{seq}`; the portal applies a key once.
-pub const IDEMPOTENCY_HEADER: &str = "idempotency-key";
-
-/// How the worker reaches the national portal and how hard it retries.
+/// How the worker reaches one connector's remote system and how hard it retries.
 #[derive(Debug, Clone)]
 pub struct SyncConfig {
+    /// The outbox connector served (`dvcqg`: the national portal).
+    pub connector: String,
     /// The endpoint each record is POSTed to (`MOTCUA_DVCQG_URL`).
     pub url: String,
     /// Sent as `Authorization: Bearer …` (`MOTCUA_DVCQG_TOKEN`).
@@ -32,7 +35,7 @@ pub struct SyncConfig {
     pub backoff_base: Duration,
     /// …up to this.
     pub backoff_max: Duration,
-    /// Messages claimed and pushed at once.
+    /// Calls kept in flight at once (and the most claimed at once).
     pub batch: u32,
     /// How long a claim holds a message against other servers.
     pub lease: Duration,
@@ -40,11 +43,14 @@ pub struct SyncConfig {
     pub timeout: Duration,
     /// Sleep when nothing is due.
     pub idle: Duration,
+    /// Delivered rows older than this are pruned (each dossier's latest one is kept); `None`: never.
+    pub retention: Option<Duration>,
 }
 
 impl SyncConfig {
     pub fn new(url: String, token: Option<String>) -> SyncConfig {
         SyncConfig {
+            connector: DVCQG.to_string(),
             url,
             token,
             max_attempts: 8,
@@ -54,6 +60,7 @@ impl SyncConfig {
             lease: Duration::from_secs(60),
             timeout: Duration::from_secs(10),
             idle: Duration::from_millis(200),
+            retention: Some(Duration::from_secs(90 * 86_400)),
         }
     }
 }
@@ -66,10 +73,18 @@ pub fn backoff(cfg: &SyncConfig, attempts: u32, jitter: f64) -> Duration {
     full.mul_f64(0.5 + jitter.clamp(0.0, 1.0) / 2.0)
 }
 
-/// Starts the worker for the national portal; abort the handle to stop it.
+/// How often delivered rows past the retention are pruned.
+const PRUNE_EVERY: Duration = Duration::from_secs(600);
+
+/// Starts the worker of `cfg.connector`; abort the handle to stop it.
 pub fn spawn(db: Db, clock: Arc<dyn Clock>, cfg: SyncConfig) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
-        let client = match reqwest::Client::builder().timeout(cfg.timeout).build() {
+        let client = match reqwest::Client::builder()
+            .timeout(cfg.timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .pool_max_idle_per_host(cfg.batch as usize)
+            .build()
+        {
             Ok(c) => c,
             Err(e) => {
                 tracing::error!(error = %e, "sync worker: cannot build the HTTP client");
@@ -77,16 +92,7 @@ pub fn spawn(db: Db, clock: Arc<dyn Clock>, cfg: SyncConfig) -> tokio::task::Joi
             }
         };
         let mut worker = Worker { db, clock, cfg: Arc::new(cfg), client, procedures: HashMap::new() };
-        loop {
-            match worker.round().await {
-                Ok(0) => tokio::time::sleep(worker.cfg.idle).await,
-                Ok(_) => {}
-                Err(e) => {
-                    tracing::warn!(error = %e, "sync worker: storage error");
-                    tokio::time::sleep(Duration::from_secs(1)).await;
-                }
-            }
-        }
+        worker.run().await;
     })
 }
 
@@ -99,80 +105,150 @@ struct Worker {
 }
 
 impl Worker {
-    /// Claims one batch, pushes it, records the outcomes; returns how many were claimed.
-    async fn round(&mut self) -> Result<usize, motcua_domain::ports::StoreError> {
-        let now = self.clock.now();
-        let lease = chrono::Duration::from_std(self.cfg.lease).unwrap_or(chrono::Duration::seconds(60));
-        let batch = self.db.claim(DVCQG, now, lease, self.cfg.batch).await?;
-        let n = batch.len();
-        let mut pushes = JoinSet::new();
-        for m in batch {
-            let body = self.body(&m).await;
-            let (client, cfg, clock) = (self.client.clone(), self.cfg.clone(), self.clock.clone());
-            pushes.spawn(async move {
-                let result = match body {
-                    Ok(body) => push(&client, &cfg, &m, body).await,
-                    Err(e) => Err(e),
-                };
-                let at = clock.now();
-                match result {
-                    Ok(ack) => Delivery::Delivered { id: m.id, ack, at },
-                    Err(error) => {
-                        let wait = backoff(&cfg, m.attempts, rand::random::<f64>());
-                        let retry_at = at + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::seconds(1));
-                        tracing::debug!(key = %m.key, attempts = m.attempts, %error, "sync push failed");
-                        Delivery::Failed { id: m.id, error, at, retry_at }
+    async fn run(&mut self) {
+        let mut inflight: JoinSet<Delivery> = JoinSet::new();
+        let mut pruned_at: Option<Instant> = None;
+        let window = self.cfg.batch.max(1) as usize;
+        loop {
+            if pruned_at.is_none_or(|t| t.elapsed() >= PRUNE_EVERY) {
+                self.prune().await;
+                pruned_at = Some(Instant::now());
+            }
+            let room = window - inflight.len().min(window);
+            let mut claimed = 0;
+            if room * 2 >= window {
+                match self.claim(room).await {
+                    Ok(batch) => {
+                        claimed = batch.len();
+                        for m in batch {
+                            self.start(&mut inflight, m).await;
+                        }
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, connector = %self.cfg.connector, "sync worker: storage error");
+                        tokio::time::sleep(Duration::from_secs(1)).await;
                     }
                 }
-            });
-        }
-        let mut outcomes = Vec::with_capacity(n);
-        while let Some(r) = pushes.join_next().await {
-            if let Ok(o) = r {
-                outcomes.push(o);
             }
+            if inflight.is_empty() {
+                if claimed == 0 {
+                    tokio::time::sleep(self.cfg.idle).await;
+                }
+                continue;
+            }
+            let outcomes = collect(&mut inflight, self.cfg.idle, window / 2).await;
+            self.record(&outcomes).await;
         }
-        self.db.record(&outcomes, self.cfg.max_attempts).await?;
-        Ok(n)
     }
 
-    /// The JSON record of a message, or why it cannot be built (a poison message).
-    async fn body(&mut self, m: &OutboxMessage) -> Result<serde_json::Value, String> {
-        let d: Dossier = serde_json::from_str(&m.payload).map_err(|e| format!("unreadable payload: {e}"))?;
+    async fn claim(&self, room: usize) -> Result<Vec<OutboxMessage>, StoreError> {
+        let lease = chrono::Duration::from_std(self.cfg.lease).unwrap_or(chrono::Duration::seconds(60));
+        let limit = u32::try_from(room).unwrap_or(u32::MAX);
+        self.db.claim(&self.cfg.connector, self.clock.now(), lease, limit).await
+    }
+
+    /// Records outcomes; a storage error is retried a few times (if it persists, the rows' leases
+    /// lapse and they are pushed again: the remote applies a key once).
+    async fn record(&self, outcomes: &[Delivery]) {
+        for wait in [0u64, 200, 1000, 3000] {
+            tokio::time::sleep(Duration::from_millis(wait)).await;
+            match self.db.record(outcomes, self.cfg.max_attempts).await {
+                Ok(()) => return,
+                Err(e) => tracing::warn!(error = %e, "sync worker: recording outcomes failed"),
+            }
+        }
+    }
+
+    async fn prune(&self) {
+        let Some(keep) = self.cfg.retention.and_then(|r| chrono::Duration::from_std(r).ok()) else { return };
+        let before = self.clock.now() - keep;
+        loop {
+            match self.db.prune_delivered(&self.cfg.connector, before, 5_000).await {
+                Ok(n) if n >= 5_000 => continue,
+                Ok(n) => {
+                    if n > 0 {
+                        tracing::info!(pruned = n, connector = %self.cfg.connector, "sync: pruned delivered rows");
+                    }
+                    return;
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "sync worker: pruning failed");
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Builds the message's record and starts its push.
+    async fn start(&mut self, inflight: &mut JoinSet<Delivery>, m: OutboxMessage) {
+        let body = self.body(&m).await;
+        let (client, cfg, clock) = (self.client.clone(), self.cfg.clone(), self.clock.clone());
+        inflight.spawn(async move {
+            let result = match body {
+                Ok(body) => push(&client, &cfg, &m, body).await,
+                Err(e) => Err(e),
+            };
+            let at = clock.now();
+            match result {
+                Ok(ack) => Delivery::Delivered { id: m.id, ack, at },
+                Err(PushError { permanent: true, message }) => {
+                    tracing::warn!(key = %m.key, error = %message, "sync push rejected for good: dead-lettered");
+                    Delivery::Rejected { id: m.id, error: message, at }
+                }
+                Err(PushError { message, .. }) => {
+                    let wait = backoff(&cfg, m.attempts, rand::random::<f64>());
+                    let retry_at = at + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::seconds(1));
+                    tracing::debug!(key = %m.key, attempts = m.attempts, error = %message, "sync push failed");
+                    Delivery::Failed { id: m.id, error: message, at, retry_at }
+                }
+            }
+        });
+    }
+
+    /// The JSON record of a message, or why it can never be built (a poison message: rejected).
+    async fn body(&mut self, m: &OutboxMessage) -> Result<serde_json::Value, PushError> {
+        let d: Dossier = serde_json::from_str(&m.payload)
+            .map_err(|e| PushError { permanent: true, message: format!("unreadable payload: {e}") })?;
         let key = d.procedure.as_str().to_string();
         if !self.procedures.contains_key(&key) {
             let p = match ProcedureCode::parse(&key) {
-                Ok(code) => self.db.procedure(&code).await.map_err(|e| e.to_string())?.map(Arc::new),
+                Ok(code) => self
+                    .db
+                    .procedure(&code)
+                    .await
+                    .map_err(|e| PushError { permanent: false, message: e.to_string() })?
+                    .map(Arc::new),
                 Err(_) => None,
             };
             self.procedures.insert(key.clone(), p);
         }
-        Ok(dvcqg_record(&d, self.procedures.get(&key).and_then(|p| p.as_deref())))
+        record_for(&m.connector, &d, self.procedures.get(&key).and_then(|p| p.as_deref()))
+            .ok_or_else(|| PushError { permanent: true, message: format!("no record format for {}", m.connector) })
     }
 }
 
-/// POSTs one record; the ack id on a 2xx answer, else the error to record.
-async fn push(
-    client: &reqwest::Client,
-    cfg: &SyncConfig,
-    m: &OutboxMessage,
-    body: serde_json::Value,
-) -> Result<String, String> {
-    let mut req = client.post(&cfg.url).header(IDEMPOTENCY_HEADER, &m.key).json(&body);
-    if let Some(t) = &cfg.token {
-        req = req.bearer_auth(t);
+/// How long outcomes are gathered after the first one, so that they are recorded together (one
+/// commit, one fsync) rather than one by one.
+const GATHER: Duration = Duration::from_millis(10);
+
+/// Waits up to `idle` for a push to finish, then gathers further outcomes for up to [`GATHER`]
+/// or until `enough` are in.
+async fn collect(inflight: &mut JoinSet<Delivery>, idle: Duration, enough: usize) -> Vec<Delivery> {
+    let mut outcomes = Vec::new();
+    let mut until = tokio::time::Instant::now() + idle;
+    while outcomes.len() < enough.max(1) {
+        match tokio::time::timeout_at(until, inflight.join_next()).await {
+            Ok(Some(Ok(o))) => {
+                if outcomes.is_empty() {
+                    until = until.min(tokio::time::Instant::now() + GATHER);
+                }
+                outcomes.push(o);
+            }
+            Ok(Some(Err(e))) => tracing::error!(error = %e, "sync worker: a push task failed"),
+            Ok(None) | Err(_) => break,
+        }
     }
-    let resp = req.send().await.map_err(|e| format!("request failed: {e}"))?;
-    let status = resp.status();
-    let text = resp.text().await.map_err(|e| format!("HTTP {status}, response lost: {e}"))?;
-    if !status.is_success() {
-        return Err(format!("HTTP {status}: {}", text.chars().take(300).collect::<String>()));
-    }
-    let ack = serde_json::from_str::<serde_json::Value>(&text)
-        .ok()
-        .and_then(|v| v.get("ack").and_then(|a| a.as_str()).map(str::to_string))
-        .unwrap_or_else(|| format!("http-{}", status.as_u16()));
-    Ok(ack)
+    outcomes
 }
 
 #[cfg(test)]

@@ -104,3 +104,94 @@ async fn progress_points_follow_the_dossiers_and_the_drill_down_names_the_late_o
         app.stop().await;
     }
 }
+
+#[tokio::test]
+async fn the_forecast_lists_the_dossier_due_within_the_horizon_with_its_points() {
+    for backend in BACKENDS {
+        let app = TestApp::spawn(backend).await;
+        // Monday 23/11/2026 09:00 (24/11 is a holiday): both fall due on Friday 27/11 09:00.
+        let done = submit(&app, "28777").await;
+        let open = submit(&app, "28777").await;
+        let (intake, specialist, leader) = (
+            app.token("28777", Role::IntakeOfficer).await,
+            app.token("28777", Role::Specialist).await,
+            app.token("28777", Role::Leader).await,
+        );
+        for code in [&done, &open] {
+            app.act(code, "receive", &intake, json!({})).await;
+            app.act(code, "start_processing", &specialist, json!({})).await;
+        }
+        app.clock.advance(Duration::hours(5));
+        app.act(&done, "forward_for_approval", &specialist, json!({"summary": "Đủ điều kiện"})).await;
+        app.act(&done, "decide", &leader, json!({})).await;
+        // Thursday 14:00: five working hours left on the open one.
+        app.clock.advance(Duration::hours(72));
+        let leader = app.token("28777", Role::Leader).await;
+        let (status, f) = app.get("/api/v1/index/units/28777/forecast?period=2026-11", Some(&leader)).await;
+        assert_eq!(status, StatusCode::OK, "{f}");
+        assert_eq!((f["hours"].as_u64(), f["in_progress"].as_u64()), (Some(8), Some(1)));
+        assert_eq!(f["at_risk"].as_array().unwrap().len(), 1, "{f}");
+        assert_eq!(f["at_risk"][0]["code"].as_str(), Some(open.as_str()));
+        assert_eq!(
+            (f["at_risk"][0]["hours_left"].as_f64(), f["at_risk"][0]["points"].as_f64()),
+            (Some(5.0), Some(10.0))
+        );
+        // At the pace so far it finishes on time: the projection keeps today's score.
+        assert_eq!(f["projected_total"], f["current_total"]);
+        let (_, narrow) = app.get("/api/v1/index/units/28777/forecast?period=2026-11&hours=4", Some(&leader)).await;
+        assert_eq!(narrow["at_risk"].as_array().unwrap().len(), 0);
+        let (status, bad) = app.get("/api/v1/index/units/28777/forecast?hours=0", Some(&leader)).await;
+        assert_eq!((status, bad["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("hours")));
+        let other = app.token("28756", Role::Leader).await;
+        assert_eq!(app.get("/api/v1/index/units/28777/forecast", Some(&other)).await.0, StatusCode::FORBIDDEN);
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn the_period_report_counts_by_channel_and_downloads_as_csv_and_xlsx() {
+    for backend in BACKENDS {
+        let app = TestApp::spawn(backend).await;
+        let done = submit(&app, "28777").await;
+        let open = submit(&app, "28777").await;
+        let (intake, specialist, leader) = (
+            app.token("28777", Role::IntakeOfficer).await,
+            app.token("28777", Role::Specialist).await,
+            app.token("28777", Role::Leader).await,
+        );
+        for code in [&done, &open] {
+            app.act(code, "receive", &intake, json!({})).await;
+            app.act(code, "start_processing", &specialist, json!({})).await;
+        }
+        app.act(&done, "forward_for_approval", &specialist, json!({"summary": "Đủ điều kiện"})).await;
+        app.act(&done, "decide", &leader, json!({})).await;
+        let (status, r) = app.get("/api/v1/index/units/28777/report?period=2026-11&by=channel", Some(&leader)).await;
+        assert_eq!(status, StatusCode::OK, "{r}");
+        assert_eq!(r["header"][2], "Tổng tiếp nhận");
+        let rows = r["rows"].as_array().unwrap();
+        assert_eq!(rows.len(), 2, "online, then the total: {r}");
+        assert_eq!((rows[0][0].as_str(), rows[0][1].as_str()), (Some("online"), Some("Trực tuyến")));
+        let total = &rows[1];
+        assert_eq!(
+            (total[1].as_str(), total[2].as_f64(), total[5].as_f64(), total[8].as_f64()),
+            (Some("Tổng cộng"), Some(2.0), Some(1.0), Some(1.0))
+        );
+
+        let url = |f: &str| format!("{}/api/v1/index/units/28777/report?period=2026-11&format={f}", app.base);
+        let csv = app.client.get(url("csv")).bearer_auth(&leader).send().await.unwrap();
+        assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
+        let bytes = csv.bytes().await.unwrap();
+        assert!(bytes.starts_with(b"\xEF\xBB\xBF"));
+        let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+        assert!(text.starts_with("Mã,Tên,Tổng tiếp nhận,"), "{text}");
+        assert!(text.contains("28777,Phường An Hội,2,0,2,1,0,0,1,0,0,0,0,"), "{text}");
+        let xlsx = app.client.get(url("xlsx")).bearer_auth(&leader).send().await.unwrap();
+        assert!(xlsx.headers()["content-disposition"].to_str().unwrap().contains(".xlsx"));
+        assert!(xlsx.bytes().await.unwrap().starts_with(b"PK"));
+        let (status, bad) = app.get("/api/v1/index/units/28777/report?by=field", Some(&leader)).await;
+        assert_eq!((status, bad["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("by")));
+        let (status, _) = app.get("/api/v1/index/units/28777/report?format=pdf", Some(&leader)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        app.stop().await;
+    }
+}

@@ -1,240 +1,10 @@
-//! End-to-end tests in real headless Chromium (Debian's `chromium` + `chromium-driver`), driven
-//! over WebDriver by fantoccini: the app runs on port 0 with a fresh SQLite database (the API
-//! tests' harness), chromedriver on a free port. Each test asserts what the person sees and
-//! saves screenshots at 360 px and 1280 px wide to `target/screenshots/`. Every page a test
-//! reaches is checked with axe-core (from `tests/js`, installed by `scripts/setup`): no serious
-//! or critical accessibility violation is allowed.
+//! The citizen → intake → specialist → leader → return flows, supplementation, refusal, errors.
 
-#[expect(dead_code, reason = "shared with the API tests, which use more of it")]
-#[path = "api/harness.rs"]
-mod harness;
-
-use std::net::TcpListener;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::sync::OnceLock;
-use std::time::Duration;
-
-use fantoccini::{Client, ClientBuilder, Locator};
-use harness::{Backend, PASSWORD, TestApp};
+use crate::harness::{Backend, TestApp};
+use crate::kit::*;
+use fantoccini::Locator;
 use motcua_domain::staff::Role;
 use serde_json::json;
-
-/// chromedriver on a free port, killed when dropped.
-struct Driver {
-    child: Child,
-    port: u16,
-    profile: PathBuf,
-}
-
-impl Driver {
-    fn start() -> Driver {
-        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let child = Command::new("chromedriver")
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("chromedriver must be installed (apt-get install -y chromium chromium-driver; see scripts/setup)");
-        let profile = std::env::temp_dir().join(format!("motcua-chromium-{}-{port}", std::process::id()));
-        Driver { child, port, profile }
-    }
-
-    async fn client(&self) -> Client {
-        let caps = json!({
-            "goog:chromeOptions": {
-                "args": [
-                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                    "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync",
-                    "--window-size=1280,900", format!("--user-data-dir={}", self.profile.display()),
-                ]
-            }
-        });
-        let serde_json::Value::Object(caps) = caps else { unreachable!() };
-        let url = format!("http://127.0.0.1:{}", self.port);
-        for _ in 0..100 {
-            let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-            if let Ok(c) = ClientBuilder::new(connector).capabilities(caps.clone()).connect(&url).await {
-                return c;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        panic!("chromedriver did not answer on {url}");
-    }
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        self.child.kill().ok();
-        self.child.wait().ok();
-        std::fs::remove_dir_all(&self.profile).ok();
-    }
-}
-
-fn screenshot_dir() -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-/// Saves the current page at 360 px and 1280 px wide as `{name}-360.png` and `{name}-1280.png`,
-/// checking it with axe-core at each width.
-async fn screenshots(c: &Client, name: &str) {
-    for (width, height) in [(360, 780), (1280, 900)] {
-        c.set_window_size(width, height).await.unwrap();
-        axe(c).await;
-        let png = c.screenshot().await.unwrap();
-        std::fs::write(screenshot_dir().join(format!("{name}-{width}.png")), png).unwrap();
-    }
-}
-
-/// axe-core's source, as installed by `npm ci --prefix tests/js` (never copied into the repository).
-fn axe_source() -> &'static str {
-    static AXE: OnceLock<String> = OnceLock::new();
-    AXE.get_or_init(|| {
-        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/js/node_modules/axe-core/axe.min.js");
-        std::fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("{}: {e}; run scripts/setup (npm ci --prefix tests/js)", path.display()))
-    })
-}
-
-/// Runs axe-core on the current page and fails on any serious or critical violation (minor and
-/// moderate ones are printed, to be seen with `--nocapture`).
-async fn axe(c: &Client) {
-    c.execute(axe_source(), vec![]).await.expect("axe-core loads");
-    let found = c
-        .execute_async(
-            "const done = arguments[arguments.length - 1];
-             const say = v => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map(n => n.target.join(' ')).join(', ')}`;
-             const grave = v => v.impact === 'serious' || v.impact === 'critical';
-             axe.run(document)
-               .then(r => done({
-                 passes: r.passes.length,
-                 grave: r.violations.filter(grave).map(say),
-                 other: r.violations.filter(v => !grave(v)).map(say),
-               }))
-               .catch(e => done({ passes: 0, grave: [`axe failed: ${e}`], other: [] }));",
-            vec![],
-        )
-        .await
-        .expect("axe-core runs");
-    let url = c.current_url().await.map(|u| u.to_string()).unwrap_or_default();
-    let list = |key: &str| -> Vec<String> { serde_json::from_value(found[key].clone()).unwrap() };
-    let (grave, other) = (list("grave"), list("other"));
-    assert!(grave.is_empty(), "accessibility violations on {url}:\n{}", grave.join("\n"));
-    assert!(found["passes"].as_u64() > Some(10), "axe-core checked {url}: {found}");
-    for v in other {
-        eprintln!("axe, {url}: {v}");
-    }
-}
-
-/// Opens `url` and checks the page with axe-core.
-async fn visit(c: &Client, url: &str) {
-    c.goto(url).await.unwrap();
-    c.wait().for_element(Locator::Css("footer")).await.unwrap();
-    axe(c).await;
-}
-
-async fn text(c: &Client, css: &str) -> String {
-    c.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}")).text().await.unwrap()
-}
-
-async fn body(c: &Client) -> String {
-    text(c, "body").await
-}
-
-async fn fill(c: &Client, css: &str, value: &str) {
-    let e = c.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}"));
-    e.clear().await.unwrap();
-    e.send_keys(value).await.unwrap();
-}
-
-async fn click(c: &Client, css: &str) {
-    c.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}")).click().await.unwrap();
-}
-
-/// Clicks `element` and waits until the page it leads to has replaced the current one.
-async fn follow(c: &Client, element: fantoccini::elements::Element) {
-    let old = c.find(Locator::Css("html")).await.unwrap();
-    element.click().await.unwrap();
-    for _ in 0..500 {
-        if old.tag_name().await.is_err() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    c.wait().for_element(Locator::Css("footer")).await.unwrap();
-    axe(c).await;
-}
-
-/// Follows the link matching `css` to its page.
-async fn open(c: &Client, css: &str) {
-    let link = c.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}"));
-    follow(c, link).await;
-}
-
-/// Presses the button (or follows the link) whose text is exactly `label`, and waits for the next page.
-async fn press(c: &Client, label: &str) {
-    let xpath = format!("//button[normalize-space()='{label}'] | //a[normalize-space()='{label}']");
-    let target = c.find(Locator::XPath(&xpath)).await.unwrap_or_else(|e| panic!("{label}: {e}"));
-    follow(c, target).await;
-}
-
-async fn sign_in(c: &Client, app: &TestApp, username: &str) {
-    visit(c, &format!("{}/can-bo/dang-nhap", app.base)).await;
-    fill(c, "#ten-dang-nhap", username).await;
-    fill(c, "#mat-khau", PASSWORD).await;
-    press(c, "Đăng nhập").await;
-    assert!(body(c).await.contains("Hồ sơ cần xử lý"), "{username} reaches the inbox");
-}
-
-async fn sign_out(c: &Client) {
-    press(c, "Đăng xuất").await;
-    assert!(body(c).await.contains("Đăng nhập cán bộ"));
-}
-
-/// Signs in as `username`, opens dossier `code` from the inbox and presses `action`.
-async fn act(c: &Client, app: &TestApp, username: &str, code: &str, action: &str, shot: Option<&str>) {
-    act_with(c, app, username, code, action, None, shot).await;
-}
-
-/// Like [`act`], first writing `text` (what is missing, a reason) in the action's field `#noi-dung-{name}`.
-async fn act_with(
-    c: &Client,
-    app: &TestApp,
-    username: &str,
-    code: &str,
-    action: &str,
-    text: Option<(&str, &str)>,
-    shot: Option<&str>,
-) {
-    sign_in(c, app, username).await;
-    open(c, &format!("a[href='/can-bo/ho-so/{code}']")).await;
-    if let Some((name, value)) = text {
-        fill(c, &format!("#noi-dung-{name}"), value).await;
-    }
-    if let Some(name) = shot {
-        screenshots(c, name).await;
-    }
-    press(c, action).await;
-    let page = body(c).await;
-    assert!(page.contains(&format!("Đã thực hiện: {action}")), "{action}: {page}");
-    sign_out(c).await;
-}
-
-/// The citizen looks up dossier `code` with `secret`.
-async fn look_up(c: &Client, app: &TestApp, code: &str, secret: &str) {
-    visit(c, &format!("{}/tra-cuu", app.base)).await;
-    fill(c, "#ma", code).await;
-    fill(c, "#bi-mat", secret).await;
-    press(c, "Tra cứu").await;
-}
-
-/// A due date as the lookup shows it (`16:30 ngày 25/11/2026`).
-fn due(shown: &str) -> chrono::NaiveDateTime {
-    chrono::NaiveDateTime::parse_from_str(shown.trim(), "%H:%M ngày %d/%m/%Y")
-        .unwrap_or_else(|e| panic!("due date {shown:?}: {e}"))
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn citizen_files_online_and_staff_carry_it_to_the_result() {
@@ -252,15 +22,16 @@ async fn citizen_files_online_and_staff_carry_it_to_the_result() {
     assert!(body(&c).await.contains("Tờ khai đăng ký khai sinh"));
     screenshots(&c, "02-procedure").await;
 
-    // The online form: province, then commune and details; a wrong ID number keeps the rest.
+    // The online form, one question per page: where, who (a wrong ID number keeps the rest),
+    // how to reach them, the documents, then "check your answers".
     press(&c, "Nộp hồ sơ trực tuyến").await;
     click(&c, "#tinh option[value='86']").await;
     press(&c, "Chọn tỉnh").await;
     click(&c, "#don-vi option[value='28777']").await;
+    press(&c, "Tiếp tục").await;
     fill(&c, "#ho-ten", "Trần Thị Bình").await;
     fill(&c, "#so-dinh-danh", "12345").await;
-    fill(&c, "#dien-thoai", "0912 345 678").await;
-    press(&c, "Gửi hồ sơ").await;
+    press(&c, "Tiếp tục").await;
     let summary = text(&c, ".error-summary").await;
     assert!(summary.contains("Vui lòng sửa các lỗi sau"), "{summary}");
     let link = c.find(Locator::Css(".error-summary a")).await.unwrap();
@@ -269,11 +40,15 @@ async fn citizen_files_online_and_staff_carry_it_to_the_result() {
     assert_eq!(kept.as_deref(), Some("Trần Thị Bình"));
     screenshots(&c, "03-form-error").await;
     fill(&c, "#so-dinh-danh", "086190012345").await;
-    for checkbox in c.find_all(Locator::Css("input[name=thanh_phan]")).await.unwrap() {
-        if !checkbox.is_selected().await.unwrap() {
-            checkbox.click().await.unwrap();
-        }
+    press(&c, "Tiếp tục").await;
+    fill(&c, "#dien-thoai", "0912 345 678").await;
+    press(&c, "Tiếp tục").await;
+    for (css, name) in [("#tep-TK01", "to-khai.pdf"), ("#tep-GT02", "giay-chung-sinh.pdf")] {
+        attach(&c, css, &fixture(name, &pdf_bytes(name))).await;
     }
+    press(&c, "Tiếp tục").await;
+    let answers = text(&c, ".check-answers").await;
+    assert!(answers.contains("Trần Thị Bình") && answers.contains("giay-chung-sinh.pdf"), "{answers}");
     press(&c, "Gửi hồ sơ").await;
     // Post/redirect/get: the confirmation is its own page, with nothing secret in its address.
     assert_eq!(c.current_url().await.unwrap().path(), "/da-nop");

@@ -1,0 +1,292 @@
+//! Attached files: what may be uploaded (PDF, JPEG or PNG, recognised from the content's first
+//! bytes, never from the name), how many and how large ([`UploadLimits`]), storing them in the
+//! content-addressed [`BlobStore`], reading multipart uploads ([`multipart`]) and serving a
+//! stored file back ([`download`]). Who may download what is decided by the caller
+//! ([`dossier_holds`] lists a dossier's files).
+
+pub mod multipart;
+
+use std::sync::OnceLock;
+
+use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::http::{HeaderName, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
+use motcua_domain::Described;
+use motcua_domain::dossier::Dossier;
+use motcua_domain::ports::{BlobMeta, BlobStore, StoreError};
+
+use crate::error::ApiError;
+
+/// How many files one request may carry and how large each may be. Read once from
+/// `MOTCUA_UPLOAD_MAX_FILE_BYTES` (default 10 MiB) and `MOTCUA_UPLOAD_MAX_FILES` (default 10).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UploadLimits {
+    pub max_file_bytes: usize,
+    pub max_files: usize,
+}
+
+impl Default for UploadLimits {
+    fn default() -> UploadLimits {
+        UploadLimits { max_file_bytes: 10 * 1024 * 1024, max_files: 10 }
+    }
+}
+
+impl UploadLimits {
+    /// The limits configured for this process.
+    pub fn current() -> UploadLimits {
+        static LIMITS: OnceLock<UploadLimits> = OnceLock::new();
+        *LIMITS.get_or_init(|| {
+            let d = UploadLimits::default();
+            let read = |name: &str, default: usize| {
+                std::env::var(name)
+                    .ok()
+                    .and_then(|v| v.trim().parse::<usize>().ok())
+                    .filter(|n| *n > 0)
+                    .unwrap_or(default)
+            };
+            UploadLimits {
+                max_file_bytes: read("MOTCUA_UPLOAD_MAX_FILE_BYTES", d.max_file_bytes),
+                max_files: read("MOTCUA_UPLOAD_MAX_FILES", d.max_files),
+            }
+        })
+    }
+
+    /// The largest request body an upload route accepts: every file at its limit, plus the form.
+    pub fn request_bytes(&self) -> usize {
+        self.max_file_bytes.saturating_mul(self.max_files).saturating_add(1024 * 1024)
+    }
+
+    /// The per-file limit in words: `10 MB`, `1,5 MB`, `500 KB`.
+    pub fn file_size_text(&self) -> String {
+        let b = self.max_file_bytes as f64;
+        let (n, unit) = if b >= 1024.0 * 1024.0 { (b / (1024.0 * 1024.0), "MB") } else { (b / 1024.0, "KB") };
+        let n = (n * 10.0).round() / 10.0;
+        let n = if n.fract() == 0.0 { format!("{n:.0}") } else { format!("{n:.1}").replace('.', ",") };
+        format!("{n} {unit}")
+    }
+}
+
+/// The file types accepted, recognised from their first bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MediaType {
+    Pdf,
+    Jpeg,
+    Png,
+}
+
+impl MediaType {
+    /// What the content is, if it is one of the accepted types.
+    pub fn sniff(bytes: &[u8]) -> Option<MediaType> {
+        if bytes.starts_with(b"%PDF-") {
+            Some(MediaType::Pdf)
+        } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+            Some(MediaType::Jpeg)
+        } else if bytes.starts_with(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A]) {
+            Some(MediaType::Png)
+        } else {
+            None
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MediaType::Pdf => "application/pdf",
+            MediaType::Jpeg => "image/jpeg",
+            MediaType::Png => "image/png",
+        }
+    }
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            MediaType::Pdf => "pdf",
+            MediaType::Jpeg => "jpg",
+            MediaType::Png => "png",
+        }
+    }
+
+    fn from_stored(s: &str) -> Option<MediaType> {
+        [MediaType::Pdf, MediaType::Jpeg, MediaType::Png].into_iter().find(|m| m.as_str() == s)
+    }
+}
+
+/// A file that was stored: its address, type, size and the name the sender gave it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredFile {
+    pub sha256: String,
+    pub media_type: MediaType,
+    pub size: u64,
+    pub name: String,
+}
+
+/// Why a file was not accepted. Nothing is stored for it.
+#[derive(Debug, thiserror::Error)]
+pub enum FileError {
+    #[error("file {name:?} is empty")]
+    Empty { name: String },
+    #[error("file {name:?} is larger than the limit")]
+    TooLarge { name: String, limits: UploadLimits },
+    #[error("too many files")]
+    TooMany { limits: UploadLimits },
+    #[error("file {name:?} is not a PDF, JPEG or PNG")]
+    UnsupportedType { name: String },
+    #[error("the upload could not be read: {0}")]
+    Unreadable(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl Described for FileError {
+    fn code(&self) -> &'static str {
+        match self {
+            FileError::Empty { .. } => "FILE_EMPTY",
+            FileError::TooLarge { .. } => "FILE_TOO_LARGE",
+            FileError::TooMany { .. } => "TOO_MANY_FILES",
+            FileError::UnsupportedType { .. } => "FILE_TYPE_NOT_ALLOWED",
+            FileError::Unreadable(_) => "UPLOAD_UNREADABLE",
+            FileError::Store(e) => e.code(),
+        }
+    }
+    fn message_vi(&self) -> String {
+        match self {
+            FileError::Empty { name } => format!("Tệp \"{name}\" không có nội dung; vui lòng chọn lại tệp."),
+            FileError::TooLarge { name, limits } => {
+                format!(
+                    "Tệp \"{name}\" lớn hơn {}; vui lòng chụp hoặc quét lại với dung lượng nhỏ hơn.",
+                    limits.file_size_text()
+                )
+            }
+            FileError::TooMany { limits } => format!("Mỗi lần chỉ gửi được tối đa {} tệp.", limits.max_files),
+            FileError::UnsupportedType { name } => {
+                format!("Tệp \"{name}\" không phải PDF, JPEG hoặc PNG; chỉ nhận các loại tệp này.")
+            }
+            FileError::Unreadable(_) => "Không đọc được tệp gửi lên; vui lòng tải lại trang và gửi lại.".into(),
+            FileError::Store(e) => e.message_vi(),
+        }
+    }
+    fn message_en(&self) -> String {
+        match self {
+            FileError::Empty { name } => format!("File \"{name}\" is empty; choose the file again."),
+            FileError::TooLarge { name, limits } => {
+                format!(
+                    "File \"{name}\" is larger than {}; scan or photograph it at a smaller size.",
+                    limits.file_size_text()
+                )
+            }
+            FileError::TooMany { limits } => format!("You can send at most {} files at a time.", limits.max_files),
+            FileError::UnsupportedType { name } => {
+                format!("File \"{name}\" is not a PDF, JPEG or PNG; only these types are accepted.")
+            }
+            FileError::Unreadable(_) => "The upload could not be read; reload the page and send it again.".into(),
+            FileError::Store(e) => e.message_en(),
+        }
+    }
+}
+
+impl From<FileError> for ApiError {
+    fn from(e: FileError) -> ApiError {
+        match e {
+            FileError::Store(s) => s.into(),
+            FileError::TooLarge { .. } | FileError::TooMany { .. } => {
+                ApiError::described(StatusCode::PAYLOAD_TOO_LARGE, &e)
+            }
+            FileError::Unreadable(_) => ApiError::described(StatusCode::BAD_REQUEST, &e),
+            _ => ApiError::described(StatusCode::UNPROCESSABLE_ENTITY, &e),
+        }
+    }
+}
+
+/// The sender's file name, kept for display only: no path, no control characters, 120 chars.
+pub fn clean_name(claimed: &str) -> String {
+    let base = claimed.rsplit(['/', '\\']).next().unwrap_or("");
+    let name: String = base.chars().filter(|c| !c.is_control()).take(120).collect();
+    let name = name.trim();
+    if name.is_empty() { "tệp".into() } else { name.into() }
+}
+
+/// Checks `bytes` (type from the content, size) and stores them; the same content is stored once.
+pub async fn store(
+    blobs: &impl BlobStore,
+    limits: UploadLimits,
+    at: DateTime<Utc>,
+    bytes: &[u8],
+    claimed_name: &str,
+) -> Result<StoredFile, FileError> {
+    let name = clean_name(claimed_name);
+    if bytes.is_empty() {
+        return Err(FileError::Empty { name });
+    }
+    if bytes.len() > limits.max_file_bytes {
+        return Err(FileError::TooLarge { name, limits });
+    }
+    let media_type = MediaType::sniff(bytes).ok_or_else(|| FileError::UnsupportedType { name: name.clone() })?;
+    let meta = blobs.put_blob(media_type.as_str(), bytes, at).await?;
+    Ok(StoredFile { sha256: meta.sha256, media_type, size: meta.size, name })
+}
+
+/// A stored file, if there is one at `sha256`.
+pub async fn get(blobs: &impl BlobStore, sha256: &str) -> Result<Option<(BlobMeta, Vec<u8>)>, StoreError> {
+    blobs.blob(sha256).await
+}
+
+/// Whether the dossier holds the file `sha256` (a document, a supplement or a result).
+pub fn dossier_holds(d: &Dossier, sha256: &str) -> bool {
+    d.components
+        .iter()
+        .filter_map(|c| c.file_sha256.as_deref())
+        .chain(d.results.iter().filter_map(|r| r.file_sha256.as_deref()))
+        .any(|h| h == sha256)
+}
+
+/// The stored file as a download named `{stem}.{ext}`, which the browser must not interpret.
+pub fn download(meta: &BlobMeta, bytes: Vec<u8>, stem: &str) -> Response {
+    let ext = MediaType::from_stored(&meta.media_type).map_or("bin", MediaType::extension);
+    let stem: String = stem.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect();
+    let disposition = format!("attachment; filename=\"{stem}.{ext}\"");
+    let mut res = bytes.into_response();
+    let h = res.headers_mut();
+    h.insert(
+        CONTENT_TYPE,
+        HeaderValue::from_str(&meta.media_type).unwrap_or(HeaderValue::from_static("application/octet-stream")),
+    );
+    h.insert(
+        CONTENT_DISPOSITION,
+        HeaderValue::from_str(&disposition).unwrap_or(HeaderValue::from_static("attachment")),
+    );
+    h.insert(CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    h.insert(HeaderName::from_static("x-content-type-options"), HeaderValue::from_static("nosniff"));
+    h.insert(
+        HeaderName::from_static("content-security-policy"),
+        HeaderValue::from_static("sandbox; default-src 'none'"),
+    );
+    res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn types_come_from_the_content() {
+        assert_eq!(MediaType::sniff(b"%PDF-1.7\n..."), Some(MediaType::Pdf));
+        assert_eq!(MediaType::sniff(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10]), Some(MediaType::Jpeg));
+        assert_eq!(MediaType::sniff(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"), Some(MediaType::Png));
+        assert_eq!(MediaType::sniff(b"MZ\x90\0 an executable named scan.pdf"), None);
+        assert_eq!(MediaType::sniff(b"<html>"), None);
+        assert_eq!(MediaType::sniff(b""), None);
+    }
+
+    #[test]
+    fn limits_read_as_words() {
+        let l = |b| UploadLimits { max_file_bytes: b, max_files: 1 }.file_size_text();
+        assert_eq!((l(10 * 1024 * 1024), l(1536 * 1024), l(2000)), ("10 MB".into(), "1,5 MB".into(), "2 KB".into()));
+    }
+
+    #[test]
+    fn names_lose_paths_and_controls() {
+        assert_eq!(clean_name("C:\\Users\\an\\giay khai sinh.pdf"), "giay khai sinh.pdf");
+        assert_eq!(clean_name("../../etc/passwd"), "passwd");
+        assert_eq!(clean_name("a\u{0}b\nc.png"), "abc.png");
+        assert_eq!(clean_name(""), "tệp");
+    }
+}
