@@ -88,6 +88,8 @@ enum Command {
     FakePortal(cmd::fake_portal::Args),
     /// A fake VNPay payment gateway (payment page, IPN, querydr) to test payments against.
     FakeVnpay(cmd::fake_vnpay::Args),
+    /// A fake brandname SMS gateway (errors, delayed delivery reports) to test notifications against.
+    FakeSms(cmd::fake_sms::Args),
     /// Measure IPN verifications per second over HTTP and bank statement matching throughput.
     BenchPayments(cmd::bench_payments::Args),
     /// Compare dossiers of a period with the national portal's report; list and re-push differences.
@@ -119,6 +121,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Simulate(args) => cmd::simulate::run(args).await,
         Command::FakePortal(args) => cmd::fake_portal::run(args).await,
         Command::FakeVnpay(args) => cmd::fake_vnpay::run(args).await,
+        Command::FakeSms(args) => cmd::fake_sms::run(args).await,
         Command::BenchPayments(args) => cmd::bench_payments::run(args).await,
         Command::Reconcile(args) => cmd::reconcile::run(args).await,
     }

@@ -9,6 +9,7 @@
 //! - [`dossier`]: dossiers (hồ sơ), their codes, statuses, lifecycle and hash-chained events.
 //! - [`calendar`]: the Vietnamese lunar calendar, holidays, working time and deadlines.
 //! - [`index`]: the 766 service index: indicators, points, ranking.
+//! - [`notify`]: which dossier events are told to citizens, message templates, SMS text rules.
 //! - [`pakn`]: feedback and complaints (phản ánh, kiến nghị): codes, lifecycle, deadlines.
 //! - [`payment`]: fee payments: their state machine, VNPay, VietQR, amounts in words.
 //! - [`staff`]: staff roles and what each may do.
@@ -22,6 +23,7 @@ pub mod dossier;
 pub mod error;
 pub mod identity;
 pub mod index;
+pub mod notify;
 pub mod pakn;
 pub mod payment;
 pub mod ports;

@@ -346,6 +346,8 @@ pub struct DeadMessage {
     pub updated_at: DateTime<Utc>,
 }
 
+pub use crate::notify::outbox::NotifyStore;
+
 /// The sync outbox: rows are written by [`DossierStore`] in the transaction of each change; a
 /// worker claims them (a lease; several servers never claim the same row) and records outcomes.
 pub trait SyncStore: Send + Sync {

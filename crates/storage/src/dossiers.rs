@@ -124,11 +124,14 @@ impl Pending {
         Ok(())
     }
 
-    /// Writes the change's sync outbox rows (one per connector) in the same transaction.
+    /// Writes the change's sync outbox rows (one per connector) and the citizen's notices in the
+    /// same transaction.
     async fn enqueue_sync(&self, conn: &mut AnyConnection, projection: &str) -> Result<(), StoreError> {
         let (Some(last), Some(at)) = (self.rows.last(), self.last_at) else {
             return Ok(());
         };
+        let events = self.rows.iter().map(|r| (r.seq, r.at, r.data_json.as_str()));
+        crate::notify::enqueue(&mut *conn, self.state()?, events).await?;
         crate::sync::enqueue(conn, &self.code.to_string(), last.seq, at, projection).await
     }
 

@@ -19,6 +19,7 @@ mod db;
 pub mod dossiers;
 pub mod files;
 pub mod index;
+pub mod notify;
 pub mod pakn;
 pub mod payments;
 mod rows;

@@ -66,6 +66,9 @@ impl SyncStore for Db {
             Backend::Sqlite => "",
             Backend::Postgres => " FOR UPDATE SKIP LOCKED",
         };
+        // `ORDER BY next_at` alone follows the `(connector, next_at)` index, so a claim stops after
+        // its batch; a tie-break on id would sort every queued row (50 ms at 18,000 queued on
+        // PostgreSQL). Order between dossiers does not matter; within one, NOT EXISTS keeps it.
         let sql = format!(
             "UPDATE sync_outbox SET locked_until = $1, attempts = attempts + 1, updated_at = $2
              WHERE id IN (
@@ -75,7 +78,7 @@ impl SyncStore for Db {
                  AND NOT EXISTS (SELECT 1 FROM sync_outbox p WHERE p.connector = o.connector
                    AND p.dossier_code = o.dossier_code AND p.status <> 'delivered'
                    AND (p.seq < o.seq OR (p.seq = o.seq AND p.id < o.id)))
-               ORDER BY o.next_at, o.id LIMIT $4{skip_locked})
+               ORDER BY o.next_at LIMIT $4{skip_locked})
              RETURNING id, connector, dossier_code, seq, idempotency_key, attempts, payload"
         );
         let mut w = self.write().await?;

@@ -14,6 +14,7 @@ pub mod error;
 pub mod export;
 pub mod extract;
 pub mod files;
+pub mod notify;
 pub mod openapi;
 pub mod pages;
 pub mod payments;

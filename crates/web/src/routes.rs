@@ -27,6 +27,8 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(dossiers::submit_dossier, dossiers::list_dossiers))
         .routes(routes!(dossiers::get_dossier))
         .routes(routes!(dossiers::list_events))
+        .routes(routes!(crate::api::notify::list_notifications))
+        .routes(routes!(crate::api::notify::sms_report))
         .routes(routes!(files::download_file))
         .routes(routes!(citizen::supplement))
         .routes(routes!(citizen::rating))

@@ -33,9 +33,14 @@ pub struct Args {
     pages: super::bench_pages::PagesArgs,
     #[command(flatten)]
     index: super::bench_index::IndexArgs,
+    #[command(flatten)]
+    notify: super::bench_notify::NotifyArgs,
 }
 
 pub async fn run(args: Args) -> anyhow::Result<()> {
+    if args.notify.notify {
+        return super::bench_notify::run(&args.postgres, &args.notify).await;
+    }
     if args.index.index {
         return super::bench_index::run(&args.index);
     }

@@ -75,7 +75,7 @@ async fn drained(db: &Db) -> anyhow::Result<()> {
         if s.iter().all(|c| c.pending == 0 && c.retrying == 0) {
             return Ok(());
         }
-        tokio::time::sleep(Duration::from_millis(50)).await;
+        tokio::time::sleep(Duration::from_millis(200)).await;
     }
 }
 

@@ -2,12 +2,14 @@
 
 pub mod bench;
 pub mod bench_index;
+pub mod bench_notify;
 pub mod bench_pages;
 pub mod bench_payments;
 pub mod bench_sync;
 pub mod calendar;
 pub mod demo;
 pub mod fake_portal;
+pub mod fake_sms;
 pub mod fake_vnpay;
 pub mod import;
 pub mod reconcile;

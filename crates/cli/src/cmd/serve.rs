@@ -123,7 +123,15 @@ pub async fn serve_with_sync(
     // Online payment (MOTCUA_PAYMENTS_CONFIG): gateways per unit and the reconciliation job.
     let state = state.with_payments(motcua_web::payments::Gateways::from_env()?);
     let reconciler = (!state.payments.is_empty()).then(|| motcua_web::payments::reconcile::spawn(state.clone()));
+    // Citizen notifications (MOTCUA_SMTP_URL, MOTCUA_SMS_URL): the sending worker.
+    let notifier = match motcua_web::notify::NotifyConfig::from_env().map_err(anyhow::Error::msg)? {
+        Some(cfg) => Some(motcua_web::notify::spawn(db.clone(), state.clock.clone(), cfg).map_err(anyhow::Error::msg)?),
+        None => None,
+    };
     let served = motcua_web::serve(listener, state, shutdown_signal()).await;
+    if let Some(n) = notifier {
+        n.abort();
+    }
     if let Some(r) = reconciler {
         r.abort();
     }

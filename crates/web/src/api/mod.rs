@@ -9,6 +9,7 @@ pub mod dossiers;
 pub mod files;
 pub mod health;
 pub mod index;
+pub mod notify;
 pub mod pakn;
 pub mod payment_ipn;
 pub mod payment_statements;

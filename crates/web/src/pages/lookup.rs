@@ -73,6 +73,8 @@ pub struct LookupResultPage {
     pub files: Vec<FileLink>,
     pub can_supplement: bool,
     pub can_rate: bool,
+    /// What is still owed in fees, formatted, when the citizen may pay now (with the secret).
+    pub owed: Option<String>,
     pub rated: Option<u8>,
     /// What was just done (`bo-sung`, `danh-gia`), to confirm it.
     pub done: Option<String>,
@@ -240,6 +242,11 @@ pub async fn result_page(
     let (calendar, _) = calendar_for(state, d).await.or_page(&layout)?;
     let late = d.timeliness(&calendar, state.now()) == Some(motcua_domain::calendar::Timeliness::Late);
     let full = matches!(proof, Proof::Secret(_));
+    let owed = match full && d.ended_at.is_none() && d.fee_total() > 0 {
+        true => Some(super::payment::still_owed(state, d).await.or_page(&layout)?).filter(|o| *o > 0),
+        false => None,
+    }
+    .map(|o| words::money(lang, o));
     let mut files = Vec::new();
     if full {
         for c in &d.components {
@@ -277,6 +284,7 @@ pub async fn result_page(
         files,
         can_supplement: full && d.status == Status::SupplementRequested,
         can_rate: full && d.status == Status::Returned && d.rating.is_none(),
+        owed,
         rated: d.rating.as_ref().map(|r| r.score),
         done: None,
         note: String::new(),

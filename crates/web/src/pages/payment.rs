@@ -86,6 +86,26 @@ pub async fn show_payment(
     render(&state, layout, &d).await.map_err(IntoResponse::into_response)
 }
 
+/// What the dossier still owes (fees less verified payments), in đồng.
+pub async fn still_owed(state: &AppState, d: &Dossier) -> Result<i64, motcua_domain::ports::StoreError> {
+    let payments = state.db.dossier_payments(&d.code).await?;
+    let paid: i64 = payments.iter().filter(|p| p.state == PaymentState::Paid).map(|p| p.amount).sum();
+    Ok((d.fee_total() - paid).max(0))
+}
+
+/// The VietQR transfer payload for what the dossier still owes, when its unit has a bank account
+/// configured and something is owed (shown on the payment page, the staff dossier page and Mẫu 01).
+pub async fn transfer_payload(
+    state: &AppState,
+    d: &Dossier,
+) -> Result<Option<String>, motcua_domain::ports::StoreError> {
+    let Some(account) = state.payments.account(d.handling_unit.as_str()) else {
+        return Ok(None);
+    };
+    let due = still_owed(state, d).await?;
+    Ok((due > 0).then(|| vietqr::payload(account, due, &d.code.to_string())))
+}
+
 async fn render(state: &AppState, layout: Layout, d: &Dossier) -> PageResult {
     let lang = layout.lang;
     let payments = state.db.dossier_payments(&d.code).await.or_page(&layout)?;

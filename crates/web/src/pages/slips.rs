@@ -188,6 +188,10 @@ async fn facts(
         .map(|(a, _, _)| a),
         officer: officer_name(staff, actor),
         lookup_url: lookup_url(headers, &d.code.to_string()),
+        transfer_qr: match form {
+            Slip::Receipt => super::payment::transfer_payload(state, d).await.or_page(layout)?,
+            _ => None,
+        },
     })
 }
 

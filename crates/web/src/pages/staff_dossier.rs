@@ -189,9 +189,18 @@ fn command(name: &str, form: &Form) -> Result<Command, ApiError> {
             }
             Command::RequestFinancialObligation { fees: vec![FeeLine { name, amount, copies }] }
         }
-        "confirm_financial_obligation" => {
-            Command::ConfirmFinancialObligation { online_payment: form.get("thanh_toan").trim().parse().unwrap_or(0) }
-        }
+        // An officer records cash (0) or a payment made on the national portal (1); the Motcua
+        // online flag (2) is set only by a verified gateway payment or a matched transfer.
+        "confirm_financial_obligation" => match form.get("thanh_toan").trim() {
+            "" | "0" => Command::ConfirmFinancialObligation { online_payment: 0 },
+            "1" => Command::ConfirmFinancialObligation { online_payment: 1 },
+            _ => {
+                return Err(invalid(
+                    "Hình thức nộp không hợp lệ; thanh toán trực tuyến qua Motcua được ghi nhận tự động.",
+                    "Invalid payment method; online payments through Motcua are recorded automatically.",
+                ));
+            }
+        },
         _ => simple(name, text).ok_or_else(|| ApiError::not_found("thao tác này", "This action"))?,
     })
 }
@@ -261,8 +270,11 @@ pub struct StaffDossierPage {
     pub mark: &'static str,
     pub mark_text: String,
     pub facts: Vec<Item>,
-    pub components: Vec<String>,
+    /// Each paper: its name and, when a file was attached, where staff can open it.
+    pub components: Vec<(String, Option<String>)>,
     pub fees: Vec<Item>,
+    /// The VietQR code (inline SVG) for the fees still owed, when the unit has a bank account.
+    pub transfer_qr: Option<String>,
     pub timeline: Vec<TimelineEntry>,
     pub actions: Vec<ActionView>,
     /// The units a transfer may go to.
@@ -429,8 +441,18 @@ async fn render(
     for r in &d.results {
         facts.push(item("Kết quả", "Result", r.name.clone()));
     }
-    let components =
-        d.components.iter().map(|c| if c.name.is_empty() { c.code.clone() } else { c.name.clone() }).collect();
+    let components = d
+        .components
+        .iter()
+        .map(|c| {
+            let name = if c.name.is_empty() { c.code.clone() } else { c.name.clone() };
+            (name, c.file_sha256.as_ref().map(|sha| format!("/can-bo/ho-so/{}/tep/{sha}", d.code)))
+        })
+        .collect();
+    let transfer_qr = super::payment::transfer_payload(state, &d)
+        .await
+        .or_page(&layout)?
+        .and_then(|p| super::payment::qr_svg(&p, layout.t("Mã VietQR nộp phí", "VietQR code to pay the fees")));
     let mut fees: Vec<Item> =
         d.fees.iter().map(|f| Item { label: f.name.clone(), value: words::money(lang, f.total()) }).collect();
     if !fees.is_empty() {
@@ -449,6 +471,7 @@ async fn render(
         facts,
         components,
         fees,
+        transfer_qr,
         timeline: words::timeline(lang, &events, true),
         slips,
         apology,

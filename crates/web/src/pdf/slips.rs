@@ -93,6 +93,8 @@ pub struct SlipFacts {
     pub assisted: Option<String>,
     pub officer: String,
     pub lookup_url: String,
+    /// The VietQR bank-transfer payload for the fees still owed (Mẫu 01), when the unit has an account.
+    pub transfer_qr: Option<String>,
 }
 
 /// The slip as a [`Sheet`].
@@ -151,6 +153,9 @@ fn receipt(s: &mut Sheet, f: &SlipFacts) {
         for (name, amount) in &f.fees {
             s.paragraph(&format!("   {name}: {amount}"));
         }
+    }
+    if let Some(payload) = &f.transfer_qr {
+        s.qr(payload, "Quét mã VietQR bằng ứng dụng ngân hàng để nộp phí, lệ phí / Scan to pay by bank transfer");
     }
     if let Some(a) = &f.assisted {
         s.field("Hỗ trợ nộp hồ sơ", a);

@@ -540,3 +540,42 @@ async fn the_payment_page_shows_what_is_due_with_a_vietqr_code_and_sends_the_cit
         pay.stop().await;
     }
 }
+
+#[tokio::test]
+async fn what_is_owed_shows_on_the_lookup_the_staff_page_and_mau_01_with_the_same_vietqr_code() {
+    for backend in BACKENDS {
+        let pay = Pay::start(backend).await;
+        let (code, secret) = pay.owing_dossier().await;
+        let account = BankAccount { bin: "970436".into(), account: "0011001234567".into(), holder: "UBND".into() };
+        let payload = motcua_domain::payment::vietqr::payload(&account, 50_000, &code);
+        // The citizen's lookup offers the payment page for what is still owed.
+        let citizen = format!("motcua_lookup={code}:s:{secret}; motcua_csrf={}", crate::slips::CSRF);
+        let lookup = format!("{}/tra-cuu/{code}", pay.base);
+        let html = pay.client.get(&lookup).header("cookie", &citizen).send().await.unwrap().text().await.unwrap();
+        assert!(html.contains("50.000 đồng") && html.contains(&format!("/tra-cuu/{code}/thanh-toan")), "{html}");
+        // The officer sees the transfer code on the dossier page, and Mẫu 01 carries the same payload.
+        let intake = pay.app.token("28777", Role::IntakeOfficer).await;
+        let staff = crate::slips::cookies(&intake);
+        let page = format!("{}/can-bo/ho-so/{code}", pay.base);
+        let html = pay.client.get(&page).header("cookie", &staff).send().await.unwrap().text().await.unwrap();
+        assert!(html.contains("<svg") && html.contains("VietQR"), "{html}");
+        let slip = pay.client.get(format!("{page}/phieu/01")).header("cookie", &staff).send().await.unwrap();
+        let pdf = slip.bytes().await.unwrap();
+        let decoded = crate::slips::pdf_qr(&pdf, &format!("owed-{backend:?}"));
+        assert!(decoded.lines().any(|l| l == payload), "{decoded:?} lacks {payload}");
+        // Once paid in cash, nothing is owed: no payment link, no transfer code.
+        let r = pay
+            .client
+            .post(format!("{}/api/v1/dossiers/{code}/payments/cash", pay.base))
+            .bearer_auth(&intake)
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_success(), "{}", r.text().await.unwrap());
+        let html = pay.client.get(&lookup).header("cookie", &citizen).send().await.unwrap().text().await.unwrap();
+        assert!(!html.contains(&format!("/tra-cuu/{code}/thanh-toan\"")), "still offered after payment");
+        let html = pay.client.get(&page).header("cookie", &staff).send().await.unwrap().text().await.unwrap();
+        assert!(!html.contains("VietQR"));
+        pay.stop().await;
+    }
+}
