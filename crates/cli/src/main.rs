@@ -90,6 +90,8 @@ enum Command {
     FakeVnpay(cmd::fake_vnpay::Args),
     /// A fake brandname SMS gateway (errors, delayed delivery reports) to test notifications against.
     FakeSms(cmd::fake_sms::Args),
+    /// A fake national population database answering identity checks, with fault injection.
+    FakeDancu(cmd::fake_dancu::Args),
     /// Measure IPN verifications per second over HTTP and bank statement matching throughput.
     BenchPayments(cmd::bench_payments::Args),
     /// Compare dossiers of a period with the national portal's report; list and re-push differences.
@@ -122,6 +124,7 @@ async fn main() -> anyhow::Result<()> {
         Command::FakePortal(args) => cmd::fake_portal::run(args).await,
         Command::FakeVnpay(args) => cmd::fake_vnpay::run(args).await,
         Command::FakeSms(args) => cmd::fake_sms::run(args).await,
+        Command::FakeDancu(args) => cmd::fake_dancu::run(args).await,
         Command::BenchPayments(args) => cmd::bench_payments::run(args).await,
         Command::Reconcile(args) => cmd::reconcile::run(args).await,
     }

@@ -106,6 +106,7 @@ fn applicant(rng: &mut StdRng) -> Applicant {
         phone: Some(format!("09{:08}", rng.random_range(0..100_000_000))),
         email: None,
         address: Some("Phường An Hội, Tỉnh Vĩnh Long".into()),
+        birth_date: None,
     }
 }
 

@@ -163,6 +163,7 @@ fn serve(dir: &Path, url: &str, port: u16, smtp: u16, sms: u16) -> Proc {
         ("MOTCUA_SMS_URL", format!("http://127.0.0.1:{sms}")),
         ("MOTCUA_PUBLIC_URL", base),
         ("MOTCUA_NOTIFY_BACKOFF_MS", "100".to_string()),
+        ("MOTCUA_SMS_REPORT_TOKEN", "bi mat/cong sms".to_string()),
     ];
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
     Proc::start(dir, "serve", motcua(), &["serve", "--database", url, "--listen", &format!("127.0.0.1:{port}")], &env)
@@ -230,6 +231,15 @@ async fn run(dir: &TempDir, url: &str) {
     // A bad delivery report is refused with a clear error and changes nothing.
     let r = c
         .post(format!("{base}/api/v1/notify/sms-reports"))
+        .json(&json!({"message_id": "SMS00000001", "status": "LOST"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["code"], "BAD_REPORT_TOKEN", "a report without the token is refused");
+    let r = c
+        .post(format!("{base}/api/v1/notify/sms-reports?token=bi%20mat%2Fcong%20sms"))
         .json(&json!({"message_id": "SMS00000001", "status": "LOST"}))
         .send()
         .await

@@ -289,6 +289,8 @@ pub trait IndexStore: Send + Sync {
 pub const DVCQG: &str = "dvcqg";
 /// The civil-registry (hộ tịch) connector's name: decisions and results of civil-status procedures.
 pub const CIVIL_REGISTRY: &str = "hotich";
+/// The national population database (CSDL quốc gia về dân cư) connector: the intake identity check.
+pub const POPULATION: &str = "dancu";
 
 /// A message of the sync outbox claimed for delivery: one dossier change for one connector.
 #[derive(Debug, Clone)]

@@ -40,6 +40,8 @@ fn dossier(seq: u32, received: DateTime<Utc>, due: DateTime<Utc>, ended: Option<
         online_payment: 0,
         identity_verified: true,
         fully_online_procedure: true,
+        rating: None,
+        complaint: false,
     }
 }
 

@@ -47,6 +47,8 @@ fn dossier(u: &str, seq: u32, ended: Option<DateTime<Utc>>) -> DossierFacts {
         online_payment: 2,
         identity_verified: true,
         fully_online_procedure: true,
+        rating: None,
+        complaint: false,
     }
 }
 
@@ -231,17 +233,14 @@ fn payment_is_six_a_plus_capped_b_plus_c() {
 #[test]
 fn indicators_without_inputs_are_missing_with_an_explanation_not_a_number() {
     let r = compute(&cfg(), &unit("28777"), Level::Commune, &IndexInputs::default(), &nov(), now());
-    for c in [
-        IndicatorCode::PublishOnTime,
-        IndicatorCode::DossierSync,
-        IndicatorCode::ElectronicCertifiedCopy,
-        IndicatorCode::DossierReceivingSatisfaction,
-    ] {
+    for c in [IndicatorCode::PublishOnTime, IndicatorCode::DossierSync, IndicatorCode::ElectronicCertifiedCopy] {
         let IndicatorState::Missing { inputs, explanation_vi } = state(&r, c) else { panic!("{c:?}") };
         assert!(!inputs.is_empty() && explanation_vi.contains("chưa có"));
         assert_eq!(r.indicator(c).unwrap().points(), None);
     }
-    assert!((r.missing_max - (6.0 + 4.0 + 2.0 + 6.0 + 2.0 + 6.0)).abs() < 1e-9);
+    assert!((r.missing_max - (6.0 + 4.0 + 2.0 + 6.0 + 2.0)).abs() < 1e-9);
+    // No dossier received: satisfaction scores 0 (DOMAIN.md §1.4), not full.
+    assert_eq!(r.indicator(IndicatorCode::DossierReceivingSatisfaction).unwrap().points(), Some(0.0));
     // No PAKN at all: both PAKN items score full (DOMAIN.md §1.4).
     for c in [IndicatorCode::PetitionProcessingOnTime, IndicatorCode::PetitionHandlingSatisfaction] {
         assert_eq!(r.indicator(c).unwrap().points(), Some(6.0));
@@ -310,4 +309,40 @@ fn the_province_figures_are_the_sum_of_its_communes() {
         let total = each.iter().map(nd).fold((0, 0, 0), |a, b| (a.0 + b.0, a.1 + b.1, a.2 + b.2));
         assert_eq!(nd(&whole), total, "{code:?}");
     }
+}
+
+#[test]
+fn receiving_satisfaction_loses_late_dissatisfied_and_complained_dossiers_once_each() {
+    let on_time = Some(at(2025, 11, 4, 10));
+    let rated = |seq, ended, score: Option<u8>, complaint| DossierFacts {
+        rating: score,
+        complaint,
+        ..dossier("28777", seq, ended)
+    };
+    let ds = vec![
+        rated(1, on_time, None, false),                      // not rated: satisfied
+        rated(2, on_time, Some(4), false),                   // satisfied
+        rated(3, Some(at(2025, 11, 7, 10)), Some(5), false), // late
+        rated(4, on_time, Some(2), false),                   // dissatisfied (≤ 2 by default)
+        rated(5, on_time, Some(5), true),                    // complaint
+        rated(6, Some(at(2025, 11, 7, 10)), Some(1), true),  // late, dissatisfied and complaint: one loss
+        rated(7, None, None, false),                         // open past its due at `now`: late
+        rated(8, on_time, Some(3), false),                   // satisfied
+    ];
+    let inputs = IndexInputs { dossiers: ds, procedures: vec![], petitions: vec![] };
+    let r = compute(&cfg(), &unit("28777"), Level::Commune, &inputs, &nov(), now());
+    let IndicatorState::Scored { numerator, denominator, points, lost, .. } =
+        state(&r, IndicatorCode::DossierReceivingSatisfaction)
+    else {
+        panic!()
+    };
+    assert_eq!((*numerator, *denominator), (3, 8));
+    assert!((points - 6.0 * (3.0 / 8.0) / 0.9).abs() < 1e-9, "{points}");
+    let lost: Vec<u32> = lost.iter().map(|c| c.to_string()[22..].parse().unwrap()).collect();
+    assert_eq!(lost, [3, 4, 5, 6, 7]);
+    // The threshold is data: with "dissatisfied" at ≤ 3, dossier 8 is lost too.
+    let mut strict = cfg();
+    strict.dissatisfied_at_most = 3;
+    let r = compute(&strict, &unit("28777"), Level::Commune, &inputs, &nov(), now());
+    assert_eq!(r.indicator(IndicatorCode::DossierReceivingSatisfaction).unwrap().points(), Some(6.0 * 0.25 / 0.9));
 }

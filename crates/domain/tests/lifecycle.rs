@@ -71,6 +71,7 @@ fn new_dossier(p: &Procedure) -> NewDossier {
             phone: Some("0912345678".into()),
             email: None,
             address: Some("Ấp 3, xã An Hội".into()),
+            birth_date: None,
         },
         components: vec![Component {
             code: "TK01".into(),
@@ -920,6 +921,7 @@ fn every_event_kind_round_trips_through_json() {
             state: motcua_domain::payment::PaymentState::Paid,
             gateway_txn: Some("14000001".into()),
         },
+        EventKind::IdentityChecked { matched: false, detail: "birth_date".into() },
     ];
     // Fails to compile when a kind is added, so that it is added above too.
     let slot = |k: &EventKind| match k {
@@ -943,6 +945,7 @@ fn every_event_kind_round_trips_through_json() {
         EventKind::ApologyIssued { .. } => 17,
         EventKind::Assisted { .. } => 18,
         EventKind::PaymentRecorded { .. } => 19,
+        EventKind::IdentityChecked { .. } => 20,
     };
     assert!(kinds.iter().enumerate().all(|(i, k)| slot(k) == i));
     let mut tags = BTreeSet::new();

@@ -27,7 +27,7 @@ pub(crate) async fn enqueue(
     at: DateTime<Utc>,
     payload: &str,
 ) -> Result<(), StoreError> {
-    for connector in route::connectors_for(conn, payload).await? {
+    for connector in route::connectors_for(conn, code, payload).await? {
         sqlx::query(
             "INSERT INTO sync_outbox (connector, dossier_code, seq, idempotency_key, payload, status, attempts,
                next_at, created_at, updated_at)

@@ -109,7 +109,7 @@ async fn retries_acceptance_reports_and_fallback_are_recorded_once() {
         assert_eq!(m[0].attempts, 2);
         // A permanent failure queues the SMS fallback exactly once.
         let failed = NotifyOutcome::Failed { id: m[0].id, error: "550 no such user".into(), at: now };
-        db.record_notices(&[failed.clone()], 3).await.unwrap();
+        db.record_notices(std::slice::from_ref(&failed), 3).await.unwrap();
         db.record_notices(&[failed], 3).await.unwrap();
         let sent = db.notices(&code).await.unwrap();
         assert_eq!(sent.len(), 2);

@@ -29,6 +29,7 @@ async fn dossier_with_fee(db: &Db, at: DateTime<Utc>) -> Dossier {
             phone: None,
             email: None,
             address: None,
+            birth_date: None,
         },
         components: p
             .components

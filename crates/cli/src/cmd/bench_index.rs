@@ -93,6 +93,8 @@ fn generate(n: usize, communes: &[UnitCode], province: &UnitCode, start: DateTim
                 online_payment: if rng.chance(40) { 2 } else { 0 },
                 identity_verified: rng.chance(95),
                 fully_online_procedure: rng.chance(50),
+                rating: None,
+                complaint: false,
             }
         })
         .collect()

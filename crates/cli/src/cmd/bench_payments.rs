@@ -122,6 +122,7 @@ async fn prepare(db: &Db, n: usize) -> anyhow::Result<Vec<PaymentRef>> {
             phone: None,
             email: None,
             address: None,
+            birth_date: None,
         },
         components: p
             .components

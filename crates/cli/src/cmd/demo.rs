@@ -39,14 +39,62 @@ pub async fn run(listen: &str, data: &Path, no_serve: bool, sync: &cmd::serve::S
     if no_serve {
         return Ok(());
     }
-    cmd::serve::serve_with_sync(db, listen, sync.config(), |addr| {
+    let (payments, fake_vnpay) = demo_payments(listen).await?;
+    cmd::serve::serve_with_sync(db, listen, sync.config(), Some(payments), |addr| {
         println!();
         println!("Cổng công dân / citizen portal:  http://{addr}/");
         println!("Cán bộ / staff:  http://{addr}/can-bo/dang-nhap  (e.g. anhoi.tiepnhan / {PASSWORD})");
         println!("API:  http://{addr}/api/v1/openapi.json");
+        println!("VNPay (giả lập / local fake gateway):  {fake_vnpay}/ledger");
         println!("Nhấn Ctrl-C để dừng / press Ctrl-C to stop.");
     })
     .await
+}
+
+/// The demo's online payment: a local fake VNPay gateway in this process (same protocol over
+/// HTTP, IPN back to the demo server) and a bank account per demo commune for VietQR transfers.
+/// `MOTCUA_PAYMENTS_CONFIG`, when set, is used instead.
+async fn demo_payments(listen: &str) -> anyhow::Result<(motcua_web::payments::Gateways, String)> {
+    use motcua_domain::payment::vietqr::BankAccount;
+    use motcua_domain::payment::vnpay::{Merchant, Secret};
+    use motcua_web::payments::fake::FakeVnpay;
+    use motcua_web::payments::{Gateways, VnpayEndpoints};
+    if std::env::var_os("MOTCUA_PAYMENTS_CONFIG").is_some() {
+        return Ok((Gateways::from_env()?, "(MOTCUA_PAYMENTS_CONFIG)".into()));
+    }
+    let ours: std::net::SocketAddr = listen.parse().with_context(|| format!("listen address {listen}"))?;
+    let host = match ours.ip().is_unspecified() {
+        true => format!("127.0.0.1:{}", ours.port()),
+        false => ours.to_string(),
+    };
+    let theirs = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let fake_base = format!("http://{}", theirs.local_addr()?);
+    let secret = format!("demo-{}", motcua_web::auth::new_token().0);
+    let mut merchants = std::collections::HashMap::new();
+    let mut gateways = Gateways::new(Some(VnpayEndpoints {
+        payment_url: format!("{fake_base}/paymentv2/vpcpay.html"),
+        api_url: format!("{fake_base}/merchant_webapi/api/transaction"),
+        return_url: format!("http://{host}/thanh-toan/ket-qua"),
+        expire: std::time::Duration::from_secs(15 * 60),
+    }));
+    for (i, (code, _)) in COMMUNES.iter().enumerate() {
+        let tmn = format!("MOTCUA0{i}");
+        merchants.insert(tmn.clone(), Secret::new(secret.clone()));
+        gateways =
+            gateways.with_merchant(code, Merchant { tmn_code: tmn, secret: Secret::new(secret.clone()) }).with_account(
+                code,
+                BankAccount {
+                    bin: "970436".into(),
+                    account: format!("00110012{code}"),
+                    holder: format!("UBND XA {code}"),
+                },
+            );
+    }
+    let clock: Arc<dyn motcua_domain::clock::Clock> = Arc::new(crate::clock::SystemClock);
+    let fake = FakeVnpay::new(merchants, format!("http://{host}/api/v1/payments/vnpay/ipn"), clock);
+    let router = fake.router();
+    tokio::spawn(async move { axum::serve(theirs, router).await });
+    Ok((gateways, fake_base))
 }
 
 async fn seed(db: &Db) -> anyhow::Result<()> {

@@ -8,6 +8,7 @@ pub mod bench_payments;
 pub mod bench_sync;
 pub mod calendar;
 pub mod demo;
+pub mod fake_dancu;
 pub mod fake_portal;
 pub mod fake_sms;
 pub mod fake_vnpay;

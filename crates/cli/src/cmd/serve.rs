@@ -37,12 +37,25 @@ pub struct SyncArgs {
     /// Bearer token for the civil registry.
     #[arg(long, env = "MOTCUA_HOTICH_TOKEN", hide_env_values = true)]
     hotich_token: Option<String>,
+    /// The national population database's identity-check endpoint; unset: intake checks wait in
+    /// the outbox (the staff page shows them pending).
+    #[arg(long, env = "MOTCUA_DANCU_URL")]
+    dancu_url: Option<String>,
+    /// Bearer token for the population database.
+    #[arg(long, env = "MOTCUA_DANCU_TOKEN", hide_env_values = true)]
+    dancu_token: Option<String>,
     /// Longest wait between retries, in milliseconds.
     #[arg(long, env = "MOTCUA_SYNC_BACKOFF_MAX_MS", default_value_t = 600_000)]
     sync_backoff_max_ms: u64,
     /// Days delivered changes are kept (each dossier's latest acknowledgement is kept anyway); 0: forever.
     #[arg(long, env = "MOTCUA_SYNC_RETENTION_DAYS", default_value_t = 90)]
     sync_retention_days: u64,
+    /// Minutes between scheduled reconciliations with the national portal; 0: only on demand.
+    #[arg(long, env = "MOTCUA_RECONCILE_EVERY_MIN", default_value_t = 60)]
+    reconcile_every_min: u64,
+    /// Days (up to today) each scheduled reconciliation covers.
+    #[arg(long, env = "MOTCUA_RECONCILE_DAYS", default_value_t = 7)]
+    reconcile_days: u32,
 }
 
 impl SyncArgs {
@@ -53,6 +66,12 @@ impl SyncArgs {
             let mut cfg =
                 self.tune(motcua_web::sync::SyncConfig::new(url, self.hotich_token.clone().filter(|t| !t.is_empty())));
             cfg.connector = motcua_domain::ports::CIVIL_REGISTRY.to_string();
+            out.push(cfg);
+        }
+        if let Some(url) = self.dancu_url.clone().filter(|u| !u.trim().is_empty()) {
+            let mut cfg =
+                self.tune(motcua_web::sync::SyncConfig::new(url, self.dancu_token.clone().filter(|t| !t.is_empty())));
+            cfg.connector = motcua_domain::ports::POPULATION.to_string();
             out.push(cfg);
         }
         out
@@ -73,13 +92,16 @@ impl SyncArgs {
         cfg.backoff_max = std::time::Duration::from_millis(self.sync_backoff_max_ms.max(self.sync_backoff_ms));
         cfg.retention =
             (self.sync_retention_days > 0).then(|| std::time::Duration::from_secs(self.sync_retention_days * 86_400));
+        cfg.reconcile_every =
+            (self.reconcile_every_min > 0).then(|| std::time::Duration::from_secs(self.reconcile_every_min * 60));
+        cfg.reconcile_days = self.reconcile_days.max(1);
         cfg
     }
 }
 
 pub async fn run(database: &str, listen: &str, sync: &SyncArgs) -> anyhow::Result<()> {
     let db = setup::open(database).await?;
-    serve_with_sync(db, listen, sync.configs(), |addr| {
+    serve_with_sync(db, listen, sync.configs(), None, |addr| {
         tracing::info!(%addr, "serving");
         println!("Motcua đang chạy tại / is serving at http://{addr}/api/v1/health");
     })
@@ -88,7 +110,7 @@ pub async fn run(database: &str, listen: &str, sync: &SyncArgs) -> anyhow::Resul
 
 /// Serves an opened database; `on_ready` is told the bound address.
 pub async fn serve_db(db: Db, listen: &str, on_ready: impl FnOnce(std::net::SocketAddr)) -> anyhow::Result<()> {
-    serve_with_sync(db, listen, None::<motcua_web::sync::SyncConfig>, on_ready).await
+    serve_with_sync(db, listen, None::<motcua_web::sync::SyncConfig>, None, on_ready).await
 }
 
 /// Serves an opened database and, given a configuration, runs the sync worker beside it.
@@ -96,15 +118,21 @@ pub async fn serve_with_sync(
     db: Db,
     listen: &str,
     sync: impl IntoIterator<Item = motcua_web::sync::SyncConfig>,
+    payments: Option<motcua_web::payments::Gateways>,
     on_ready: impl FnOnce(std::net::SocketAddr),
 ) -> anyhow::Result<()> {
     let sync: Vec<_> = sync.into_iter().collect();
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("binding {listen}"))?;
     let clock: Arc<dyn motcua_domain::clock::Clock> = Arc::new(SystemClock);
-    let report = sync
-        .iter()
-        .find(|c| c.connector == motcua_domain::ports::DVCQG)
-        .map(|cfg| motcua_web::sync::reconcile::PortalReport { url: cfg.url.clone(), token: cfg.token.clone() });
+    let portal = sync.iter().find(|c| c.connector == motcua_domain::ports::DVCQG);
+    let report =
+        portal.map(|cfg| motcua_web::sync::reconcile::PortalReport { url: cfg.url.clone(), token: cfg.token.clone() });
+    let reconciler_job = match (portal.and_then(|c| c.reconcile_every.map(|e| (e, c.reconcile_days))), &report) {
+        (Some((every, days)), Some(target)) => {
+            Some(motcua_web::sync::reconcile_job::spawn(db.clone(), clock.clone(), target.clone(), every, days))
+        }
+        _ => None,
+    };
     if report.is_none() {
         tracing::info!("MOTCUA_DVCQG_URL is not set: no sync worker; changes wait in the outbox");
     }
@@ -120,8 +148,12 @@ pub async fn serve_with_sync(
     if let Some(report) = report {
         state = state.with_sync_report(report);
     }
-    // Online payment (MOTCUA_PAYMENTS_CONFIG): gateways per unit and the reconciliation job.
-    let state = state.with_payments(motcua_web::payments::Gateways::from_env()?);
+    // Online payment (given, or MOTCUA_PAYMENTS_CONFIG): gateways per unit and the reconciliation job.
+    let payments = match payments {
+        Some(p) => p,
+        None => motcua_web::payments::Gateways::from_env()?,
+    };
+    let state = state.with_payments(payments);
     let reconciler = (!state.payments.is_empty()).then(|| motcua_web::payments::reconcile::spawn(state.clone()));
     // Citizen notifications (MOTCUA_SMTP_URL, MOTCUA_SMS_URL): the sending worker.
     let notifier = match motcua_web::notify::NotifyConfig::from_env().map_err(anyhow::Error::msg)? {
@@ -133,6 +165,9 @@ pub async fn serve_with_sync(
         n.abort();
     }
     if let Some(r) = reconciler {
+        r.abort();
+    }
+    if let Some(r) = reconciler_job {
         r.abort();
     }
     for w in workers {

@@ -87,6 +87,12 @@ pub enum EventKind {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         gateway_txn: Option<String>,
     },
+    /// The national population database answered the intake identity check (`detail`: which
+    /// field differs on a mismatch); a match sets the 766 `identity_verified` flag.
+    IdentityChecked {
+        matched: bool,
+        detail: String,
+    },
 }
 
 impl EventKind {
@@ -113,6 +119,7 @@ impl EventKind {
             EventKind::ApologyIssued { .. } => "issue_apology",
             EventKind::Assisted { .. } => "record_assistance",
             EventKind::PaymentRecorded { .. } => "record_payment",
+            EventKind::IdentityChecked { .. } => "check_identity",
         }
     }
 }
@@ -258,6 +265,7 @@ pub fn evolve(state: Option<Dossier>, code: &DossierCode, at: DateTime<Utc>, kin
                 d.online_payment = method.online_flag();
             }
         }
+        EventKind::IdentityChecked { matched, .. } => d.identity_verified = *matched,
     }
     d
 }

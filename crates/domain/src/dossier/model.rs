@@ -21,6 +21,9 @@ pub struct Applicant {
     pub email: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
+    /// Checked with the identity number and name against the national population database.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub birth_date: Option<chrono::NaiveDate>,
 }
 
 /// A document of the dossier (TaiLieuNop), with the 766 flags.

@@ -274,10 +274,11 @@ fn indicator(s: &Scope, i: &IndicatorConfig, counts: &mut ProgressCounts) -> Ind
                 p.ended_on_time == Some(true) && !p.disliked
             })
         }
-        DossierReceivingSatisfaction => missing(
-            &["đánh giá mức độ hài lòng của người dân", "phản ánh, kiến nghị về hồ sơ"],
-            "đánh giá của người dân sau khi nhận kết quả",
-        ),
+        // 100% − (overdue % + % rated dissatisfied or with a complaint), one count per dossier.
+        DossierReceivingSatisfaction => {
+            let (rule, worst) = (s.cfg.early_rule, s.cfg.dissatisfied_at_most);
+            ratio(i, s.received(), |f| !f.late(rule, as_of, now) && !f.complaint && f.rating.is_none_or(|r| r > worst))
+        }
         OnTime => {
             let p = progress(s.cfg, s.facts, s.period, as_of, now);
             *counts = p.counts;

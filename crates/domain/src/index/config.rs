@@ -145,6 +145,10 @@ fn default_at_risk_hours() -> u32 {
     8
 }
 
+fn default_dissatisfied_at_most() -> u8 {
+    2
+}
+
 /// One version of the index rules.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -163,6 +167,10 @@ pub struct IndexConfig {
     /// A dossier due within this many working hours and not decided is "at risk" (forecast).
     #[serde(default = "default_at_risk_hours")]
     pub at_risk_hours: u32,
+    /// A citizen's rating (1–5) at or below this counts as "not satisfied" for
+    /// DOSSIER_RECEIVING_SATISFACTION (the national form's scale is not documented; default 2).
+    #[serde(default = "default_dissatisfied_at_most")]
+    pub dissatisfied_at_most: u8,
     pub groups: Vec<GroupConfig>,
 }
 

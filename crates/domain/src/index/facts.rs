@@ -63,6 +63,12 @@ pub struct DossierFacts {
     pub online_payment: u8,
     pub identity_verified: bool,
     pub fully_online_procedure: bool,
+    /// The citizen's rating after return (1–5), if given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rating: Option<u8>,
+    /// The citizen flagged a complaint with the rating.
+    #[serde(default)]
+    pub complaint: bool,
 }
 
 impl DossierFacts {
@@ -91,12 +97,27 @@ impl DossierFacts {
             online_payment: d.online_payment,
             identity_verified: d.identity_verified,
             fully_online_procedure: procedure.is_some_and(|p| p.fully_online),
+            rating: d.rating.as_ref().map(|r| r.score),
+            complaint: d.rating.as_ref().is_some_and(|r| r.complaint),
         }
     }
 
     /// The date a dossier is attributed to a period by: receipt, else submission (§1.3).
     pub fn anchor(&self) -> DateTime<Utc> {
         self.received_at.unwrap_or(self.submitted_at)
+    }
+
+    /// Late by `as_of`: settled after its due time, open past it (a pause counts from its
+    /// start), or asked for supplements more than once.
+    pub fn late(&self, rule: super::EarlyRule, as_of: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+        let Some(due) = self.due_at else { return false };
+        if self.supplement_requests > 1 {
+            return true;
+        }
+        match self.ended_at.filter(|e| *e <= now) {
+            Some(end) => super::progress::classify(rule, due, end) == crate::calendar::Timeliness::Late,
+            None => self.paused_since.filter(|p| *p <= as_of).unwrap_or(as_of) > due,
+        }
     }
 
     /// Settled by `as_of` with a result (decided or returned).

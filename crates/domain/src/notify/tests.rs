@@ -3,6 +3,7 @@ use std::collections::BTreeMap;
 use super::sms::{Encoding, SmsSize, normalize_phone, size, strip_diacritics};
 use super::template::{Template, TemplateError};
 use super::*;
+use crate::dossier::{Dossier, EventKind};
 
 #[test]
 fn diacritics_are_stripped_case_kept() {
@@ -95,4 +96,74 @@ fn amounts_and_times_read_the_vietnamese_way() {
     assert_eq!(dong(500), "500 đồng");
     let at = chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 12, 3, 9, 30, 0).unwrap();
     assert_eq!(local_time(at), "16:30 03/12/2026");
+}
+
+fn dossier(email: Option<&str>, phone: Option<&str>) -> Dossier {
+    use crate::catalog::ProcedureCode;
+    use crate::dossier::{Applicant, DossierCode, NewDossier, evolve};
+    use crate::identity::ApplicantId;
+    use crate::unit::UnitCode;
+    let code = DossierCode::parse("000.00.12.H62-261127-0001").unwrap();
+    let new = NewDossier {
+        procedure: ProcedureCode::parse("1.001193").unwrap(),
+        receiving_unit: UnitCode::parse("28777").unwrap(),
+        channel: crate::dossier::Channel::Online,
+        applicant: Applicant {
+            name: "Lê Thị Cúc".into(),
+            id_number: ApplicantId::parse("086090001234").unwrap(),
+            phone: phone.map(str::to_string),
+            email: email.map(str::to_string),
+            address: None,
+            birth_date: None,
+        },
+        components: Vec::new(),
+        fees: Vec::new(),
+        identity_verified: false,
+    };
+    let at = chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 11, 27, 2, 0, 0).unwrap();
+    evolve(None, &code, at, &EventKind::Submitted { dossier: Box::new(new) })
+}
+
+#[test]
+fn only_changes_that_concern_the_citizen_are_told_with_their_facts() {
+    use crate::dossier::FeeLine;
+    let d = dossier(None, None);
+    let at = chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 12, 3, 9, 30, 0).unwrap();
+    let n = notice_for(&d, &EventKind::Received { due_at: at, calendar_version: 1 }).unwrap();
+    assert_eq!(
+        (n.kind, n.params["due"].as_str(), n.params["name"].as_str()),
+        (NoticeKind::Received, "16:30 03/12/2026", "Lê Thị Cúc")
+    );
+    assert_eq!(n.params["code"], "000.00.12.H62-261127-0001");
+    let fees = vec![
+        FeeLine { name: "Lệ phí".into(), amount: 8_000, copies: 2 },
+        FeeLine { name: "Phí".into(), amount: 1_000_000, copies: 1 },
+    ];
+    let n = notice_for(&d, &EventKind::FinancialObligationRequested { fees }).unwrap();
+    assert_eq!((n.kind, n.params["amount"].as_str()), (NoticeKind::Financial, "1.016.000 đồng"));
+    assert_eq!(n.params["fees"], "Lệ phí: 16.000 đồng; Phí: 1.000.000 đồng");
+    let n = notice_for(&d, &EventKind::ApologyIssued { new_due_at: at, reason: "Chờ xác minh".into() }).unwrap();
+    assert_eq!(
+        (n.kind, n.params["reason"].as_str(), n.params["new_due"].as_str()),
+        (NoticeKind::Apology, "Chờ xác minh", "16:30 03/12/2026")
+    );
+    assert_eq!(notice_for(&d, &EventKind::ResultReturned).unwrap().kind, NoticeKind::ResultReady);
+    assert_eq!(notice_for(&d, &EventKind::Decided { results: Vec::new() }).unwrap().kind, NoticeKind::ResultReady);
+    let n = notice_for(&d, &EventKind::Refused { reason: "Sai thẩm quyền".into() }).unwrap();
+    assert_eq!((n.kind, n.params["reason"].as_str()), (NoticeKind::Refused, "Sai thẩm quyền"));
+    let n = notice_for(&d, &EventKind::SupplementRequested { missing: "Tờ khai".into() }).unwrap();
+    assert_eq!((n.kind, n.params["missing"].as_str()), (NoticeKind::Supplement, "Tờ khai"));
+    assert_eq!(notice_for(&d, &EventKind::ProcessingStarted), None);
+    assert_eq!(notice_for(&d, &EventKind::ForwardedForApproval { summary: "x".into() }), None);
+}
+
+#[test]
+fn email_comes_first_then_sms_as_fallback() {
+    assert!(channels_for(&dossier(None, None)).is_empty());
+    assert_eq!(channels_for(&dossier(None, Some("0912 345 678"))), [(Channel::Sms, "84912345678".to_string())]);
+    assert_eq!(
+        channels_for(&dossier(Some(" cuc@example.vn "), Some("0912345678"))),
+        [(Channel::Email, "cuc@example.vn".to_string()), (Channel::Sms, "84912345678".to_string())]
+    );
+    assert!(channels_for(&dossier(Some("not-an-address"), Some("12"))).is_empty());
 }

@@ -86,6 +86,7 @@ pub fn creation(unit: &str, at: DateTime<Utc>) -> Creation {
             phone: None,
             email: None,
             address: None,
+            birth_date: None,
         },
         components: p
             .components

@@ -37,6 +37,8 @@ pub struct ApplicantInput {
     pub phone: Option<String>,
     pub email: Option<String>,
     pub address: Option<String>,
+    /// `yyyy-mm-dd`; checked with the ID and name against the national population database.
+    pub birth_date: Option<String>,
 }
 
 /// A component as entered.
@@ -135,6 +137,10 @@ pub async fn submit(state: &AppState, staff: Option<&Staff>, req: SubmitRequest)
     };
     let id_number = ApplicantId::parse(&req.applicant.id_number)
         .map_err(|e| ApiError::invalid(&e).with_field("applicant.id_number"))?;
+    let birth_date = crate::sync::population::parse_birth_date(
+        req.applicant.birth_date.as_deref().unwrap_or_default(),
+        state.now().date_naive(),
+    )?;
     let procedure = state.db.procedure(&procedure_code).await?.ok_or_else(|| {
         invalid(
             "UNKNOWN_PROCEDURE",
@@ -170,6 +176,7 @@ pub async fn submit(state: &AppState, staff: Option<&Staff>, req: SubmitRequest)
             phone: req.applicant.phone,
             email: req.applicant.email,
             address: req.applicant.address,
+            birth_date,
         },
         components: req
             .components

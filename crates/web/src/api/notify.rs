@@ -7,8 +7,8 @@ use axum::http::{HeaderMap, StatusCode};
 use chrono::{DateTime, Utc};
 use motcua_domain::dossier::DossierCode;
 use motcua_domain::notify::outbox::NotifyStore;
-use serde::Serialize;
-use utoipa::ToSchema;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use super::dossiers::SecretParam;
 use crate::access::{presented_secret, readable_dossier};
@@ -71,11 +71,34 @@ pub async fn list_notifications(
     ))
 }
 
-/// A delivery report from the SMS gateway.
+/// The secret the report URL carries (`MOTCUA_SMS_REPORT_TOKEN`).
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct ReportToken {
+    pub token: Option<String>,
+}
+
+/// A delivery report from the SMS gateway (to the callback URL given with each message).
 #[utoipa::path(post, path = "/api/v1/notify/sms-reports", tag = "notify",
-    request_body = DeliveryReport,
-    responses((status = 204), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn sms_report(State(state): State<AppState>, ApiJson(r): ApiJson<DeliveryReport>) -> ApiResult<StatusCode> {
+    request_body = DeliveryReport, params(ReportToken),
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn sms_report(
+    State(state): State<AppState>,
+    ApiQuery(q): ApiQuery<ReportToken>,
+    ApiJson(r): ApiJson<DeliveryReport>,
+) -> ApiResult<StatusCode> {
+    if let Some(expected) = crate::notify::worker::report_token() {
+        let given = q.token.unwrap_or_default();
+        let same = given.len() == expected.len()
+            && given.bytes().zip(expected.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
+        if !same {
+            return Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "BAD_REPORT_TOKEN",
+                "Báo cáo phát tin không mang đúng mã bí mật của cổng SMS.",
+                "The delivery report does not carry the SMS gateway's secret token.",
+            ));
+        }
+    }
     let delivered = match r.status.as_str() {
         "DELIVERED" => true,
         "FAILED" => false,

@@ -161,6 +161,13 @@ pub async fn metrics(State(state): State<AppState>) -> ApiResult<impl IntoRespon
             out.push_str(&format!("{name}{{connector=\"{}\"}} {}\n", c.connector, value(c)));
         }
     }
+    if let Some(run) = crate::sync::reconcile_job::last_run() {
+        let name = "motcua_sync_reconcile_differences";
+        out.push_str(&format!(
+            "# HELP {name} Differences found by the last scheduled reconciliation (-1: it failed).\n"
+        ));
+        out.push_str(&format!("# TYPE {name} gauge\n{name} {}\n", run.outcome.map(|n| n as i64).unwrap_or(-1)));
+    }
     Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], out))
 }
 

@@ -177,6 +177,29 @@ fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
 }
 
+/// Where the gateway posts delivery reports: `MOTCUA_SMS_CALLBACK_URL`, or our report endpoint;
+/// with `?token=` [`REPORT_TOKEN_ENV`] when set, which the endpoint then requires.
+fn callback_url(public: &str) -> String {
+    let url = env("MOTCUA_SMS_CALLBACK_URL")
+        .unwrap_or_else(|| format!("{}/api/v1/notify/sms-reports", public.trim_end_matches('/')));
+    match env(REPORT_TOKEN_ENV) {
+        Some(t) => {
+            let sep = if url.contains('?') { '&' } else { '?' };
+            let t: String = form_urlencoded::byte_serialize(t.as_bytes()).collect();
+            format!("{url}{sep}token={t}")
+        }
+        None => url,
+    }
+}
+
+/// The secret a delivery report must carry (`?token=`), when set.
+pub const REPORT_TOKEN_ENV: &str = "MOTCUA_SMS_REPORT_TOKEN";
+
+/// The configured report token, if any.
+pub fn report_token() -> Option<String> {
+    env(REPORT_TOKEN_ENV)
+}
+
 fn env_num(name: &str, default: u64) -> Result<u64, String> {
     env(name).map_or(Ok(default), |v| v.parse().map_err(|e| format!("{name}={v}: {e}")))
 }
@@ -201,10 +224,7 @@ impl NotifyConfig {
                 token: env("MOTCUA_SMS_TOKEN"),
                 brandname: env("MOTCUA_SMS_BRANDNAME").unwrap_or_else(|| "MOTCUA".into()),
                 ascii_only: env("MOTCUA_SMS_UNICODE").is_none_or(|v| v != "1"),
-                callback_url: Some(
-                    env("MOTCUA_SMS_CALLBACK_URL")
-                        .unwrap_or_else(|| format!("{}/api/v1/notify/sms-reports", public.trim_end_matches('/'))),
-                ),
+                callback_url: Some(callback_url(&public)),
             });
         }
         if cfg.smtp.is_none() && cfg.sms.is_none() {

@@ -205,6 +205,13 @@ pub async fn submit_intake(
     if let Err(e) = &id_number {
         say(&mut errors, "so-dinh-danh", e);
     }
+    let birth_date = crate::sync::population::parse_birth_date(&get("ngay_sinh"), now.date_naive())
+        .map_err(|e| {
+            let b = e.body;
+            errors.push(FieldError { id: "ngay-sinh".into(), message: t(lang, &b.message_vi, &b.message_en).into() })
+        })
+        .ok()
+        .flatten();
     let assistance =
         (upload.get("ho_tro") == "1").then(|| Assistance::parse(&get("nguoi_ho_tro"), &get("buoi_ho_tro")));
     if let Some(Err(e)) = &assistance {
@@ -241,6 +248,7 @@ pub async fn submit_intake(
                     phone: optional(get("dien_thoai")),
                     email: optional(get("thu_dien_tu")),
                     address: optional(get("dia_chi")),
+                    birth_date,
                 },
                 components,
                 copies,

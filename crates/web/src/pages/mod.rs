@@ -109,6 +109,8 @@ pub struct Layout {
     pub path: String,
     /// The signed-in staff member's name, shown with a sign-out button.
     pub staff_name: Option<String>,
+    /// The back-office pages the signed-in staff member may open (href, Vietnamese, English).
+    pub nav: Vec<(&'static str, &'static str, &'static str)>,
     pub title: String,
 }
 
@@ -151,8 +153,41 @@ impl Layout {
 
     pub fn signed_in(mut self, staff: &Staff) -> Layout {
         self.staff_name = Some(staff.full_name.clone());
+        self.nav = staff_nav(staff);
         self
     }
+}
+
+/// The staff bar's links, by what the role may open.
+fn staff_nav(staff: &Staff) -> Vec<(&'static str, &'static str, &'static str)> {
+    use motcua_domain::staff::Role::*;
+    let role = staff.role;
+    let province = staff.unit.is_province();
+    let mut nav = Vec::new();
+    if role != Administrator {
+        nav.push(("/can-bo", "Hồ sơ", "Dossiers"));
+    }
+    if matches!(role, IntakeOfficer | CenterDirector) {
+        nav.push(("/can-bo/tiep-nhan", "Tiếp nhận tại quầy", "Counter intake"));
+        nav.push(("/can-bo/doi-soat", "Đối soát thu phí", "Fee reconciliation"));
+    }
+    if role != Administrator {
+        nav.push(("/can-bo/tong-quan", "Tổng quan", "Dashboard"));
+        nav.push(("/can-bo/so-theo-doi", "Sổ theo dõi", "Register"));
+        nav.push(("/can-bo/phan-anh", "Phản ánh", "Petitions"));
+        nav.push(("/can-bo/chi-so", "Chỉ số 766", "766 index"));
+        nav.push(("/can-bo/bao-cao", "Báo cáo", "Reports"));
+    }
+    if province {
+        nav.push(("/can-bo/xep-hang", "Xếp hạng", "Ranking"));
+    }
+    if crate::api::sync::may_watch(role) {
+        nav.push(("/can-bo/dong-bo", "Đồng bộ", "Sync"));
+    }
+    if role == Administrator && province {
+        nav.push(("/can-bo/quan-tri/can-bo", "Quản trị", "Administration"));
+    }
+    nav
 }
 
 /// The CSRF token of this request, put in the request by [`page_layer`].
@@ -239,7 +274,14 @@ impl<S: Send + Sync> FromRequestParts<S> for Page {
             .or_else(|| cookie(&parts.headers, LANG_COOKIE).and_then(|l| Lang::parse(&l)))
             .unwrap_or(Lang::Vi);
         let csrf = parts.extensions.get::<CsrfToken>().map(|c| c.0.clone()).unwrap_or_default();
-        Ok(Page(Layout { lang, csrf, path: parts.uri.path().to_string(), staff_name: None, title: String::new() }))
+        Ok(Page(Layout {
+            lang,
+            csrf,
+            path: parts.uri.path().to_string(),
+            staff_name: None,
+            nav: Vec::new(),
+            title: String::new(),
+        }))
     }
 }
 

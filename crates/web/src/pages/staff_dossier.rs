@@ -405,6 +405,9 @@ async fn render(
         item("Người nộp", "Applicant", d.applicant.name.clone()),
         item("Số định danh", "ID number", d.applicant.id_number.to_string()),
     ];
+    if let Some(b) = d.applicant.birth_date {
+        facts.push(item("Ngày sinh", "Birth date", b.format("%d/%m/%Y").to_string()));
+    }
     if let Some(p) = &d.applicant.phone {
         facts.push(item("Điện thoại", "Phone", p.clone()));
     }
@@ -459,6 +462,15 @@ async fn render(
         fees.push(item("Tổng cộng", "Total", words::money(lang, d.fee_total())));
     }
     let events = state.db.events(&code).await.or_page(&layout)?;
+    if let Some(check) = words::identity_check(lang, &d.applicant, &events) {
+        facts.insert(
+            2,
+            Item {
+                label: layout.t("Kiểm tra CSDL quốc gia về dân cư", "Population database check").into(),
+                value: check,
+            },
+        );
+    }
     let (slips, apology) = super::slips::offered(&layout, staff, &d, &events, now);
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     let page = StaffDossierPage {

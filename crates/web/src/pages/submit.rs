@@ -282,6 +282,7 @@ pub async fn submit_step(
             phone: optional(&entered.phone),
             email: optional(&entered.email),
             address: None,
+            birth_date: None,
         },
         components: entered
             .files

@@ -60,6 +60,8 @@ pub struct SyncPage {
     pub to: String,
     /// The reconciliation asked for, if any.
     pub reconciled: Option<Reconciled>,
+    /// The last scheduled reconciliation of this server, in words.
+    pub last_auto: Option<String>,
 }
 
 /// A reconciliation's outcome on the page.
@@ -220,6 +222,20 @@ pub async fn show_sync(
         from,
         to,
         reconciled,
+        last_auto: crate::sync::reconcile_job::last_run().map(|r| {
+            let period = format!("{} – {}", r.from.format("%d/%m/%Y"), r.to.format("%d/%m/%Y"));
+            let when = words::when(lang, r.at);
+            match r.outcome {
+                Ok(n) => match lang {
+                    Lang::Vi => format!("Đối soát tự động lúc {when} ({period}): {n} chênh lệch."),
+                    Lang::En => format!("Scheduled reconciliation at {when} ({period}): {n} differences."),
+                },
+                Err(e) => match lang {
+                    Lang::Vi => format!("Đối soát tự động lúc {when} ({period}) không thực hiện được: {e}"),
+                    Lang::En => format!("Scheduled reconciliation at {when} ({period}) failed: {e}"),
+                },
+            }
+        }),
     };
     Ok(page.into_response())
 }

@@ -254,6 +254,19 @@ fn event(lang: Lang, kind: &EventKind) -> String {
             t(lang, state.name_vi(), state.name_en()),
             t(lang, method.name_vi(), method.name_en())
         ),
+        EventKind::IdentityChecked { matched, detail } => match (matched, detail.as_str()) {
+            (true, _) => t(
+                lang,
+                "CSDL quốc gia về dân cư: thông tin người nộp khớp",
+                "Population database: the applicant's identity matches",
+            )
+            .into(),
+            (false, field) => format!(
+                "{} {}",
+                t(lang, "CSDL quốc gia về dân cư: thông tin không khớp —", "Population database: mismatch —"),
+                identity_field(lang, field)
+            ),
+        },
         EventKind::ApologyIssued { new_due_at, reason } => with(
             &format!("Xin lỗi và hẹn lại ngày trả kết quả: {}", when(lang, *new_due_at)),
             &format!("Apology and new appointment: {}", when(lang, *new_due_at)),
@@ -263,4 +276,41 @@ fn event(lang: Lang, kind: &EventKind) -> String {
             with(&format!("Được hỗ trợ nộp hồ sơ bởi {helper}"), &format!("Submitted with help from {helper}"), session)
         }
     }
+}
+
+/// The applicant field the population database found different.
+pub fn identity_field(lang: Lang, field: &str) -> String {
+    match field {
+        "id_number" => t(lang, "số định danh cá nhân không có trong CSDL", "identity number not found").into(),
+        "name" => t(lang, "họ và tên", "full name").into(),
+        "birth_date" => t(lang, "ngày sinh", "birth date").into(),
+        other => other.to_string(),
+    }
+}
+
+/// The state of the intake identity check against the population database: pending until its
+/// `IdentityChecked` event, then the outcome; `None` when no check is made (an organisation's
+/// tax code, or no birth date given).
+pub fn identity_check(
+    lang: Lang,
+    applicant: &motcua_domain::dossier::Applicant,
+    events: &[StoredEvent],
+) -> Option<String> {
+    if applicant.id_number.kind() != "cccd" || applicant.birth_date.is_none() {
+        return None;
+    }
+    let outcome = events.iter().rev().find_map(|e| match &e.event.kind {
+        EventKind::IdentityChecked { matched, detail } => Some((*matched, detail.clone())),
+        _ => None,
+    });
+    Some(match outcome {
+        None => t(
+            lang,
+            "Đang chờ kiểm tra với CSDL quốc gia về dân cư",
+            "Awaiting the check with the national population database",
+        )
+        .into(),
+        Some((true, _)) => t(lang, "Đã xác thực: thông tin khớp", "Verified: the identity matches").into(),
+        Some((false, field)) => format!("{} {}", t(lang, "Không khớp:", "Mismatch:"), identity_field(lang, &field)),
+    })
 }

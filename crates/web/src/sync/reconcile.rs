@@ -99,6 +99,11 @@ fn vietnam() -> FixedOffset {
     FixedOffset::east_opt(7 * 3600).expect("UTC+7 is a valid offset")
 }
 
+/// The day (Vietnam time) of `at`.
+pub fn local_day(at: DateTime<Utc>) -> NaiveDate {
+    at.with_timezone(&vietnam()).date_naive()
+}
+
 /// The start of `day` in Vietnam time.
 fn day_start(day: NaiveDate) -> DateTime<Utc> {
     let midnight = day.and_hms_opt(0, 0, 0).expect("midnight exists");

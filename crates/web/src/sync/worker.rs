@@ -13,10 +13,11 @@ use std::time::{Duration, Instant};
 use motcua_domain::catalog::{Procedure, ProcedureCode};
 use motcua_domain::clock::Clock;
 use motcua_domain::dossier::Dossier;
-use motcua_domain::ports::{CatalogStore, DVCQG, Delivery, OutboxMessage, StoreError, SyncStore};
+use motcua_domain::ports::{CatalogStore, DVCQG, Delivery, OutboxMessage, POPULATION, StoreError, SyncStore};
 use motcua_storage::Db;
 use tokio::task::JoinSet;
 
+use super::population;
 use super::push::{PushError, push};
 use super::record::record_for;
 
@@ -45,6 +46,10 @@ pub struct SyncConfig {
     pub idle: Duration,
     /// Delivered rows older than this are pruned (each dossier's latest one is kept); `None`: never.
     pub retention: Option<Duration>,
+    /// How often this server reconciles with the portal (national portal only); `None`: never.
+    pub reconcile_every: Option<Duration>,
+    /// How many days (up to today) each scheduled reconciliation covers.
+    pub reconcile_days: u32,
 }
 
 impl SyncConfig {
@@ -61,6 +66,8 @@ impl SyncConfig {
             timeout: Duration::from_secs(10),
             idle: Duration::from_millis(200),
             retention: Some(Duration::from_secs(90 * 86_400)),
+            reconcile_every: Some(Duration::from_secs(3600)),
+            reconcile_days: 7,
         }
     }
 }
@@ -183,8 +190,12 @@ impl Worker {
     async fn start(&mut self, inflight: &mut JoinSet<Delivery>, m: OutboxMessage) {
         let body = self.body(&m).await;
         let (client, cfg, clock) = (self.client.clone(), self.cfg.clone(), self.clock.clone());
+        let db = self.db.clone();
         inflight.spawn(async move {
             let result = match body {
+                Ok(body) if m.connector == POPULATION => {
+                    population::check(&client, &cfg, &db, &m, body, clock.now()).await
+                }
                 Ok(body) => push(&client, &cfg, &m, body).await,
                 Err(e) => Err(e),
             };
@@ -209,6 +220,9 @@ impl Worker {
     async fn body(&mut self, m: &OutboxMessage) -> Result<serde_json::Value, PushError> {
         let d: Dossier = serde_json::from_str(&m.payload)
             .map_err(|e| PushError { permanent: true, message: format!("unreadable payload: {e}") })?;
+        if m.connector == POPULATION {
+            return Ok(population::population_request(&d, &m.key));
+        }
         let key = d.procedure.as_str().to_string();
         if !self.procedures.contains_key(&key) {
             let p = match ProcedureCode::parse(&key) {
