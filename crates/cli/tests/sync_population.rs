@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use common::TempDir;
 use motcua_storage::Db;
 use serde_json::{Value, json};
-use sync_support::{Api, Proc, prepare, serve_with};
+use sync_support::{Api, Proc, prepare, prepare_db, serve_with};
 
 const MATCHING: (&str, &str, &str) = ("086190012345", "Trần Thị Bình", "1990-05-01");
 
@@ -38,14 +38,38 @@ async fn checks(api: &Api, code: &str) -> Vec<Value> {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn identity_checks_wait_out_an_outage_then_record_match_and_mismatch() {
+async fn identity_checks_wait_out_an_outage_then_record_match_and_mismatch_on_sqlite() {
     let dir = TempDir::new("sync-population");
     let url = prepare(&dir).await;
-    let (_portal, portal) = Proc::fake(&dir, "portal", &[]);
+    outage_then_answers(&dir, &url).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn identity_checks_wait_out_an_outage_then_record_match_and_mismatch_on_postgresql() {
+    let admin =
+        std::env::var("MOTCUA_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+    let url = motcua_storage::scratch::fresh_postgres(&admin, "motcua_dancu")
+        .await
+        .unwrap_or_else(|e| panic!("PostgreSQL must be reachable at {admin}: {e}"));
+    prepare_db(&url).await;
+    let dir = TempDir::new("sync-population-pg");
+    let outcome = tokio::spawn({
+        let url = url.clone();
+        async move { outage_then_answers(&dir, &url).await }
+    })
+    .await;
+    motcua_storage::scratch::drop_postgres(&admin, &url).await;
+    if let Err(e) = outcome {
+        std::panic::resume_unwind(e.into_panic());
+    }
+}
+
+async fn outage_then_answers(dir: &TempDir, url: &str) {
+    let (_portal, portal) = Proc::fake(dir, "portal", &[]);
     let port = free_port();
     let endpoint = format!("http://127.0.0.1:{port}/check");
     let env = [("MOTCUA_DANCU_URL", endpoint.as_str()), ("MOTCUA_DANCU_TOKEN", "dancu-token")];
-    let mut server = serve_with(&dir, &url, &portal, "serve", &env);
+    let mut server = serve_with(dir, url, &portal, "serve", &env);
     let base = server.base();
     let api = Api::new(&base).await;
 
@@ -83,7 +107,7 @@ async fn identity_checks_wait_out_an_outage_then_record_match_and_mismatch() {
     let citizen = format!("{id}|{name}|{birth}");
     let listen = format!("127.0.0.1:{port}");
     let args = ["fake-dancu", "--listen", &listen, "--citizen", &citizen, "--token", "dancu-token"];
-    let mut fake = Proc::start(&dir, "dancu", &args, &[]);
+    let mut fake = Proc::start(dir, "dancu", &args, &[]);
     fake.announced("http://", "/check", Duration::from_secs(20));
     api.wait_all_drained(Duration::from_secs(60), &mut server).await;
 
@@ -107,7 +131,7 @@ async fn identity_checks_wait_out_an_outage_then_record_match_and_mismatch() {
     let keys: Vec<&str> =
         log["checks"].as_array().unwrap().iter().map(|c| c["idempotency_key"].as_str().unwrap()).collect();
     assert_eq!(keys.len(), 3, "one answered call per dossier: {log}");
-    let db = Db::connect(&url).await.unwrap();
+    let db = Db::connect(url).await.unwrap();
     let rows: Vec<(String, String)> =
         sqlx::query_as("SELECT dossier_code, status FROM sync_outbox WHERE connector = 'dancu' ORDER BY id")
             .fetch_all(db.pool())

@@ -146,6 +146,11 @@ async fn render(
             change: Step::Applicant.slug(),
         },
         SummaryRow {
+            label: t("Ngày sinh", "Birth date"),
+            value: entered.birth_date.clone(),
+            change: Step::Applicant.slug(),
+        },
+        SummaryRow {
             label: t("Số điện thoại", "Phone number"),
             value: entered.phone.clone(),
             change: Step::Contact.slug(),
@@ -282,7 +287,7 @@ pub async fn submit_step(
             phone: optional(&entered.phone),
             email: optional(&entered.email),
             address: None,
-            birth_date: None,
+            birth_date: optional(&entered.birth_date),
         },
         components: entered
             .files

@@ -56,6 +56,9 @@ pub async fn check_step(state: &AppState, layout: &Layout, p: &Procedure, step: 
             if let Err(x) = ApplicantId::parse(&e.id_number) {
                 errors.push(err("so-dinh-danh", message(lang, &ApiError::invalid(&x))));
             }
+            if let Err(x) = crate::sync::population::parse_birth_date(&e.birth_date, state.now().date_naive()) {
+                errors.push(err("ngay-sinh", layout.t(&x.body.message_vi, &x.body.message_en)));
+            }
         }
         Step::Contact => {
             if !phone_ok(&e.phone) {
@@ -93,6 +96,7 @@ pub fn step_of(field: Option<&str>) -> (Step, &'static str) {
     match field {
         Some("applicant.name") => (Step::Applicant, "ho-ten"),
         Some("applicant.id_number") => (Step::Applicant, "so-dinh-danh"),
+        Some("applicant.birth_date") => (Step::Applicant, "ngay-sinh"),
         Some("applicant.phone") => (Step::Contact, "dien-thoai"),
         Some("applicant.email") => (Step::Contact, "email"),
         Some("unit") => (Step::Where, "don-vi"),

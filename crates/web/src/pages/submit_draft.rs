@@ -95,6 +95,8 @@ pub struct Entered {
     pub unit: String,
     pub name: String,
     pub id_number: String,
+    /// `yyyy-mm-dd`, optional: checked with the ID and name against the population database.
+    pub birth_date: String,
     pub phone: String,
     pub email: String,
     pub files: Vec<Attached>,
@@ -117,6 +119,7 @@ impl Entered {
             unit: get("don_vi"),
             name: get("ho_ten"),
             id_number: get("so_dinh_danh"),
+            birth_date: get("ngay_sinh"),
             phone: get("dien_thoai"),
             email: get("email"),
             files,
@@ -144,6 +147,7 @@ impl Entered {
         if step != Step::Applicant {
             put("ho_ten", &self.name);
             put("so_dinh_danh", &self.id_number);
+            put("ngay_sinh", &self.birth_date);
         }
         if step != Step::Contact {
             put("dien_thoai", &self.phone);

@@ -88,6 +88,9 @@ pub fn connector_name(lang: Lang, connector: &str) -> String {
     match connector {
         DVCQG => t(lang, "Cổng Dịch vụ công quốc gia", "National public service portal").into(),
         CIVIL_REGISTRY => t(lang, "Hệ thống đăng ký, quản lý hộ tịch", "Civil registry").into(),
+        motcua_domain::ports::POPULATION => {
+            t(lang, "Cơ sở dữ liệu quốc gia về dân cư", "National population database").into()
+        }
         other => other.to_string(),
     }
 }

@@ -76,3 +76,34 @@ async fn counter_intake_takes_a_birth_date_and_the_officer_sees_the_identity_che
         app.stop().await;
     }
 }
+
+#[tokio::test]
+async fn the_online_form_asks_an_optional_birth_date_and_explains_a_bad_one() {
+    use crate::files::{Part, csrf, hidden_values, post_step};
+    let app = TestApp::spawn(BACKENDS[0]).await;
+    let token = csrf(&app).await;
+    let step = |birth: &'static str| {
+        let mut parts: Vec<Part> = [
+            ("tinh", "86"),
+            ("don_vi", "28777"),
+            ("ho_ten", "Trần Thị Bình"),
+            ("so_dinh_danh", "086190012345"),
+            ("ngay_sinh", birth),
+        ]
+        .iter()
+        .map(|(k, v)| Part::text(k, v))
+        .collect();
+        parts.push(Part::text("buoc", "nguoi-nop"));
+        parts
+    };
+    let (status, html, _) = post_step(&app, &token, step("31/12/1990")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+    assert!(
+        html.contains("href=\"#ngay-sinh\"") && html.contains("Ngày sinh &#34;31/12/1990&#34; không hợp lệ"),
+        "{html}"
+    );
+    let (status, html, _) = post_step(&app, &token, step("1990-12-31")).await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert_eq!(hidden_values(&html, "ngay_sinh"), ["1990-12-31"], "carried to the next steps");
+    app.stop().await;
+}
