@@ -40,12 +40,34 @@ pub async fn run(listen: &str, data: &Path, no_serve: bool, sync: &cmd::serve::S
         return Ok(());
     }
     let (payments, fake_vnpay) = demo_payments(listen).await?;
-    cmd::serve::serve_with_sync(db, listen, sync.config(), Some(payments), |addr| {
+    // Without a real portal, sync to a local fake one (5% of calls fail, so retries show on the
+    // sync page) rather than leaving every change waiting in the outbox.
+    let (sync, fake_portal) = match sync.configs() {
+        configs if !configs.is_empty() => (configs, None),
+        _ => {
+            let mut configs = Vec::new();
+            let mut portal = None;
+            for connector in [motcua_domain::ports::DVCQG, motcua_domain::ports::CIVIL_REGISTRY] {
+                let mut args = cmd::fake_portal::Args::healthy("127.0.0.1:0");
+                args.error_rate = 0.05;
+                let (addr, _server) = cmd::fake_portal::spawn(args).await?;
+                let mut cfg = motcua_web::sync::SyncConfig::new(format!("http://{addr}/dossiers"), None);
+                cfg.connector = connector.to_string();
+                configs.push(cfg);
+                portal.get_or_insert(addr);
+            }
+            (configs, portal)
+        }
+    };
+    cmd::serve::serve_with_sync(db, listen, sync, Some(payments), |addr| {
         println!();
         println!("Cổng công dân / citizen portal:  http://{addr}/");
         println!("Cán bộ / staff:  http://{addr}/can-bo/dang-nhap  (e.g. anhoi.tiepnhan / {PASSWORD})");
         println!("API:  http://{addr}/api/v1/openapi.json");
         println!("VNPay (giả lập / local fake gateway):  {fake_vnpay}/ledger");
+        if let Some(portal) = fake_portal {
+            println!("Cổng DVCQG (giả lập / local fake portal):  http://{portal}/applied · sync page: http://{addr}/can-bo/dong-bo");
+        }
         println!("Nhấn Ctrl-C để dừng / press Ctrl-C to stop.");
     })
     .await

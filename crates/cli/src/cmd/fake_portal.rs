@@ -32,7 +32,7 @@ pub struct Args {
     listen: String,
     /// Share of calls refused with 503 before applying (0–1).
     #[arg(long, default_value_t = 0.0)]
-    error_rate: f64,
+    pub error_rate: f64,
     /// Delay before answering each call, in milliseconds.
     #[arg(long, default_value_t = 0)]
     latency_ms: u64,
