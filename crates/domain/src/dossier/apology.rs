@@ -85,14 +85,14 @@ impl Described for ApologyError {
     }
 }
 
-/// Decides the apology event: `apologies` is how many the dossier already has.
+/// Decides the apology event from the dossier as locked for the write (its `apologies` count
+/// included, so two simultaneous requests cannot both pass the limit).
 pub fn issue_apology(
     d: &Dossier,
     actor: &Actor,
     now: DateTime<Utc>,
     new_due_at: DateTime<Utc>,
     reason: &str,
-    apologies: usize,
 ) -> Result<EventKind, ApologyError> {
     let Actor::Staff { unit, role, .. } = actor else { return Err(ApologyError::Forbidden) };
     if !matches!(role, Role::IntakeOfficer | Role::Specialist | Role::Leader | Role::CenterDirector) {
@@ -109,7 +109,7 @@ pub fn issue_apology(
     if reason.is_empty() {
         return Err(ApologyError::ReasonRequired);
     }
-    if apologies >= MAX_APOLOGIES {
+    if d.apologies as usize >= MAX_APOLOGIES {
         return Err(ApologyError::AlreadyIssued);
     }
     if new_due_at <= now || d.due_at.is_some_and(|due| new_due_at <= due) {

@@ -172,6 +172,7 @@ pub fn evolve(state: Option<Dossier>, code: &DossierCode, at: DateTime<Utc>, kin
                 identity_verified: n.identity_verified,
                 pending_note: None,
                 rating: None,
+                apologies: 0,
                 version: 1,
             };
         }
@@ -259,7 +260,8 @@ pub fn evolve(state: Option<Dossier>, code: &DossierCode, at: DateTime<Utc>, kin
         }
         EventKind::SupplementProvided { files, .. } => d.components.extend(files.iter().cloned()),
         EventKind::Rated { rating } => d.rating = Some(rating.clone()),
-        EventKind::ApologyIssued { .. } | EventKind::Assisted { .. } => {}
+        EventKind::ApologyIssued { .. } => d.apologies += 1,
+        EventKind::Assisted { .. } => {}
         EventKind::PaymentRecorded { method, state, .. } => {
             if *state == crate::payment::PaymentState::Paid && method.online_flag() > 0 {
                 d.online_payment = method.online_flag();

@@ -172,8 +172,15 @@ pub struct Dossier {
     /// The citizen's satisfaction rating, given once after the result was returned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rating: Option<Rating>,
+    /// Apologies (Mẫu 04) issued so far.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub apologies: u32,
     /// Number of events so far (the sequence number of the last one).
     pub version: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 impl Dossier {

@@ -238,12 +238,10 @@ pub async fn apologise(
     let done = match new_appointment(&form) {
         None => Err(bad_date()),
         Some(new_due) => {
-            let events = state.db.events(&d.code).await.or_page(&layout)?;
-            let count = events.iter().filter(|e| matches!(e.event.kind, EventKind::ApologyIssued { .. })).count();
             let (now, actor, reason) = (state.now(), Actor::staff(&staff), form.get("ly_do").to_string());
             state
                 .db
-                .execute(&d.code, &actor.clone(), now, move |d| issue_apology(d, &actor, now, new_due, &reason, count))
+                .execute(&d.code, &actor.clone(), now, move |d| issue_apology(d, &actor, now, new_due, &reason))
                 .await
                 .map_err(ApiError::from)
         }
@@ -301,9 +299,8 @@ pub fn offered(
             label: format!("{} {} – {}", layout.t("Mẫu", "Form"), f.number(), layout.t(f.title_vi(), f.title_en())),
         })
         .collect();
-    let count = events.iter().filter(|e| matches!(e.event.kind, EventKind::ApologyIssued { .. })).count();
     let suggested = d.due_at.unwrap_or(now).max(now) + chrono::Duration::days(1);
-    let probe = issue_apology(d, &Actor::staff(staff), now, suggested, "?", count);
+    let probe = issue_apology(d, &Actor::staff(staff), now, suggested, "?");
     let local = suggested.with_timezone(&vietnam());
     let form = probe
         .is_ok()

@@ -49,3 +49,41 @@ async fn each_role_sees_the_pages_it_may_open_and_every_one_opens() {
         app.stop().await;
     }
 }
+
+/// Every key page, with its stylesheet, stays under 100 KB transferred (a cheap phone on a slow
+/// link): the citizen's pages and every staff page a role's bar links, with real data in them.
+#[tokio::test]
+async fn every_key_page_with_its_stylesheet_stays_under_100_kb() {
+    const LIMIT: usize = 100 * 1024;
+    for backend in BACKENDS {
+        let app = TestApp::spawn(backend).await;
+        let intake = app.token("28777", Role::IntakeOfficer).await;
+        let mut code = String::new();
+        for _ in 0..30 {
+            let (c, _) = app.submit_birth().await;
+            app.act(&c, "receive", &intake, serde_json::json!({})).await;
+            code = c;
+        }
+        let css = reqwest::get(format!("{}/static/motcua.css", app.base)).await.unwrap().bytes().await.unwrap().len();
+        let mut pages: Vec<(String, Option<String>)> = ["/", "/thu-tuc/1.001193", "/nop-ho-so/1.001193", "/tra-cuu"]
+            .iter()
+            .map(|p| (p.to_string(), None))
+            .collect();
+        pages.push((format!("/can-bo/ho-so/{code}"), Some(intake.clone())));
+        for (unit, role) in [("28777", Role::CenterDirector), ("86", Role::ProvinceMonitor)] {
+            let token = app.token(unit, role).await;
+            let html = get_page(&app, "/can-bo/chi-so", &token).await.text().await.unwrap();
+            pages.extend(links(&html).into_iter().map(|l| (l, Some(token.clone()))));
+        }
+        for (path, token) in &pages {
+            let r = match token {
+                Some(t) => get_page(&app, path, t).await,
+                None => reqwest::get(format!("{}{path}", app.base)).await.unwrap(),
+            };
+            assert_eq!(r.status(), StatusCode::OK, "{path}");
+            let size = r.bytes().await.unwrap().len() + css;
+            assert!(size < LIMIT, "{path}: {size} bytes with the stylesheet");
+        }
+        app.stop().await;
+    }
+}

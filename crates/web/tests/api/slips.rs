@@ -209,6 +209,31 @@ async fn a_late_dossier_gets_one_apology_event_and_its_slip() {
     }
 }
 
+/// Two officers apologising at the same moment: the limit is checked on the locked dossier, so
+/// exactly one apology is recorded.
+#[tokio::test]
+async fn simultaneous_apologies_record_one() {
+    for backend in BACKENDS {
+        let app = TestApp::spawn(backend).await;
+        let officer = app.token("28777", Role::IntakeOfficer).await;
+        let director = app.token("28777", Role::CenterDirector).await;
+        let (code, _) = app.submit_birth().await;
+        app.act(&code, "receive", &officer, json!({})).await;
+        let path = format!("/can-bo/ho-so/{code}/xin-loi");
+        let form =
+            |day: &'static str| [("csrf", CSRF), ("ly_do", "Chờ xác minh"), ("ngay_hen", day), ("gio_hen", "09:00")];
+        let (first, second) = (form("2026-12-15"), form("2026-12-16"));
+        let (a, b) = tokio::join!(post_form(&app, &path, &officer, &first), post_form(&app, &path, &director, &second));
+        let mut statuses = [a.status(), b.status()];
+        statuses.sort();
+        assert_eq!(statuses, [StatusCode::SEE_OTHER, StatusCode::CONFLICT], "{backend:?}");
+        let apologies =
+            commands(&app, &code, &officer).await.iter().filter(|e| e["command"] == "issue_apology").count();
+        assert_eq!(apologies, 1, "{backend:?}");
+        app.stop().await;
+    }
+}
+
 /// A `multipart/form-data` body: text fields, then files as (field, file name, bytes).
 fn multipart_body(fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> (String, Vec<u8>) {
     let boundary = "----motcua-intake-boundary";
