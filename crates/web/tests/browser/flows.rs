@@ -78,6 +78,15 @@ async fn citizen_files_online_and_staff_carry_it_to_the_result() {
     screenshots(&c, "05-inbox").await;
     sign_out(&c).await;
     act(&c, &app, "28777.intake_officer", &code, "Tiếp nhận hồ sơ", Some("06-dossier-intake")).await;
+    // The officer prints the receipt and appointment slip (Mẫu 01) from the dossier page.
+    sign_in(&c, &app, "28777.intake_officer").await;
+    visit(&c, &format!("{}/can-bo/ho-so/{code}", app.base)).await;
+    let slip = c.find(Locator::Css(&format!("a[href='/can-bo/ho-so/{code}/phieu/01']"))).await.unwrap();
+    assert!(slip.text().await.unwrap().contains("Mẫu 01"));
+    let (status, kind, size) = fetch_in_browser(&c, &format!("/can-bo/ho-so/{code}/phieu/01")).await;
+    assert_eq!((status, kind.as_str()), (200, "application/pdf"));
+    assert!(size > 1_000, "a real PDF: {size} bytes");
+    sign_out(&c).await;
     // The specialist processes it and forwards it; the leader approves; the officer returns it.
     act(&c, &app, "28777.specialist", &code, "Bắt đầu xử lý", None).await;
     act(&c, &app, "28777.specialist", &code, "Trình lãnh đạo phê duyệt", None).await;
@@ -89,6 +98,11 @@ async fn citizen_files_online_and_staff_carry_it_to_the_result() {
     assert_eq!(text(&c, "#trang-thai").await, "Đã trả kết quả");
     assert!(body(&c).await.contains("Lãnh đạo phê duyệt; đã có kết quả"));
     screenshots(&c, "08-lookup").await;
+    // …and rates the service.
+    click(&c, "#diem-5").await;
+    press(&c, "Gửi đánh giá").await;
+    assert!(text(&c, "#da-xong").await.contains("Cảm ơn bạn đã đánh giá"));
+    axe(&c).await;
 
     c.close().await.unwrap();
     app.stop().await;
