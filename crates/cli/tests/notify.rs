@@ -6,59 +6,15 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use common::TempDir;
+use common::live::{PASSWORD, Proc, free_port, motcua, post, prepare};
 use motcua_domain::catalog::seed_procedures;
-use motcua_domain::ports::{CatalogStore, StaffStore};
-use motcua_domain::staff::Role;
-use motcua_domain::unit::{UnitCode, parse_units_csv};
-use motcua_storage::{Db, scratch};
+use motcua_storage::scratch;
 use serde_json::{Value, json};
 
-const PASSWORD: &str = "mat-khau-thu-nghiem";
-
-/// A child process, killed when dropped.
-struct Proc(Child, std::path::PathBuf);
-
-impl Proc {
-    fn start(dir: &Path, label: &str, program: &str, args: &[&str], env: &[(&str, &str)]) -> Proc {
-        let err = dir.join(format!("{label}.stderr"));
-        let child = Command::new(program)
-            .current_dir(dir)
-            .args(args)
-            .envs(env.iter().copied())
-            .env_remove("MOTCUA_DATABASE_URL")
-            .env("MOTCUA_LOG", "info")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(&err).unwrap())
-            .spawn()
-            .unwrap_or_else(|e| panic!("starting {program}: {e}"));
-        Proc(child, err)
-    }
-    fn log(&self) -> String {
-        std::fs::read_to_string(&self.1).unwrap_or_default()
-    }
-}
-
-impl Drop for Proc {
-    fn drop(&mut self) {
-        self.0.kill().ok();
-        self.0.wait().ok();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-fn motcua() -> &'static str {
-    env!("CARGO_BIN_EXE_motcua")
-}
-
-/// A real SMTP server storing what it receives in `maildir`.
 fn smtp_server(dir: &Path, port: u16, maildir: &Path) -> Proc {
     let probe = Command::new("python3").args(["-c", "import aiosmtpd"]).status();
     assert!(
@@ -102,29 +58,6 @@ fn mails(maildir: &Path) -> Vec<(String, String)> {
             (s, t)
         })
         .collect()
-}
-
-async fn prepare(url: &str) {
-    let db = Db::connect(url).await.unwrap();
-    db.migrate().await.unwrap();
-    let units = parse_units_csv(include_bytes!("../../../data/admin_units_2025.csv")).unwrap();
-    db.upsert_units(&units).await.unwrap();
-    db.upsert_procedures(&seed_procedures()).await.unwrap();
-    let hash = motcua_web::auth::hash_password(PASSWORD);
-    db.create_staff("tn", "tn", Role::IntakeOfficer, &UnitCode::parse("28777").unwrap(), &hash).await.unwrap();
-    db.close().await;
-}
-
-async fn post(c: &reqwest::Client, url: String, token: Option<&str>, body: Value) -> Value {
-    let mut r = c.post(url).json(&body);
-    if let Some(t) = token {
-        r = r.bearer_auth(t);
-    }
-    let r = r.send().await.unwrap();
-    let status = r.status();
-    let v: Value = r.json().await.unwrap();
-    assert!(status.is_success(), "{status}: {v}");
-    v
 }
 
 /// Submits and receives a dossier whose applicant gave `contact`; returns its code.

@@ -5,56 +5,15 @@
 
 mod common;
 
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::TempDir;
+use common::live::{PASSWORD, Proc, free_port, motcua, post, prepare};
 use motcua_domain::catalog::seed_procedures;
-use motcua_domain::ports::{CatalogStore, StaffStore};
-use motcua_domain::staff::Role;
-use motcua_domain::unit::{UnitCode, parse_units_csv};
-use motcua_storage::{Db, scratch};
+use motcua_storage::scratch;
 use serde_json::{Value, json};
 
 const SECRET: &str = "bi-mat-thu-nghiem-cua-phuong-an-hoi";
-const PASSWORD: &str = "mat-khau-thu-nghiem";
-
-/// A `motcua` process, killed when dropped.
-struct Proc(Child, std::path::PathBuf);
-
-impl Proc {
-    fn start(dir: &Path, label: &str, args: &[&str], env: &[(&str, &str)]) -> Proc {
-        let err = dir.join(format!("{label}.stderr"));
-        let child = Command::new(env!("CARGO_BIN_EXE_motcua"))
-            .current_dir(dir)
-            .args(args)
-            .envs(env.iter().copied())
-            .env_remove("MOTCUA_DATABASE_URL")
-            .env("MOTCUA_LOG", "info")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(&err).unwrap())
-            .spawn()
-            .expect("starting motcua");
-        Proc(child, err)
-    }
-    fn log(&self) -> String {
-        std::fs::read_to_string(&self.1).unwrap_or_default()
-    }
-}
-
-impl Drop for Proc {
-    fn drop(&mut self) {
-        self.0.kill().ok();
-        self.0.wait().ok();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
 async fn wait_up(url: &str, proc: &mut Proc) {
     let deadline = Instant::now() + Duration::from_secs(30);
     while reqwest::get(url).await.is_err() {
@@ -64,29 +23,6 @@ async fn wait_up(url: &str, proc: &mut Proc) {
         assert!(Instant::now() < deadline, "{url} never answered: {}", proc.log());
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-}
-
-async fn prepare(url: &str) {
-    let db = Db::connect(url).await.unwrap();
-    db.migrate().await.unwrap();
-    let units = parse_units_csv(include_bytes!("../../../data/admin_units_2025.csv")).unwrap();
-    db.upsert_units(&units).await.unwrap();
-    db.upsert_procedures(&seed_procedures()).await.unwrap();
-    let hash = motcua_web::auth::hash_password(PASSWORD);
-    db.create_staff("tn", "tn", Role::IntakeOfficer, &UnitCode::parse("28777").unwrap(), &hash).await.unwrap();
-    db.close().await;
-}
-
-async fn post(c: &reqwest::Client, url: String, token: Option<&str>, body: Value) -> Value {
-    let mut r = c.post(url).json(&body);
-    if let Some(t) = token {
-        r = r.bearer_auth(t);
-    }
-    let r = r.send().await.unwrap();
-    let status = r.status();
-    let v: Value = r.json().await.unwrap();
-    assert!(status.is_success(), "{status}: {v}");
-    v
 }
 
 /// A dossier of Phường An Hội waiting for 50,000 đồng; (code, secret).
@@ -141,6 +77,7 @@ async fn run(dir: &TempDir, url: &str) {
     let mut gateway = Proc::start(
         dir.path(),
         "fake-vnpay",
+        motcua(),
         &[
             "fake-vnpay",
             "--listen",
@@ -155,6 +92,7 @@ async fn run(dir: &TempDir, url: &str) {
     let mut server = Proc::start(
         dir.path(),
         "serve",
+        motcua(),
         &["serve", "--database", url, "--listen", &format!("127.0.0.1:{our_port}")],
         &[("MOTCUA_PAYMENTS_CONFIG", config_file.to_str().unwrap()), ("MOTCUA_VNPAY_SECRET_28777", SECRET)],
     );
