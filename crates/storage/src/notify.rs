@@ -13,7 +13,7 @@ use motcua_domain::ports::StoreError;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use crate::rows::{instant, ms};
+use crate::rows::{instant, int, ms, small};
 use crate::{Backend, Db, store_err};
 
 fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
@@ -69,14 +69,6 @@ async fn insert(
     .await
     .map_err(store_err)?;
     Ok(())
-}
-
-fn int(r: &AnyRow, col: &str) -> Result<i64, StoreError> {
-    r.try_get(col).map_err(store_err)
-}
-
-fn small(v: i64) -> u32 {
-    u32::try_from(v).unwrap_or(u32::MAX)
 }
 
 fn channel(r: &AnyRow) -> Result<Channel, StoreError> {

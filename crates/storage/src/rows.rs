@@ -12,6 +12,16 @@ pub(crate) fn instant(ms: i64) -> DateTime<Utc> {
     DateTime::from_timestamp_millis(ms).unwrap_or_default()
 }
 
+/// The integer column `col` of `r`.
+pub(crate) fn int(r: &sqlx::any::AnyRow, col: &str) -> Result<i64, motcua_domain::ports::StoreError> {
+    sqlx::Row::try_get(r, col).map_err(crate::store_err)
+}
+
+/// A stored count or sequence number as `u32` (saturating).
+pub(crate) fn small(v: i64) -> u32 {
+    u32::try_from(v).unwrap_or(u32::MAX)
+}
+
 /// A value bound to a dynamically built query.
 #[derive(Debug, Clone)]
 pub(crate) enum Bind {

@@ -15,7 +15,7 @@ mod measure;
 mod outcomes;
 mod route;
 
-use crate::rows::{instant, ms};
+use crate::rows::{instant, int, ms, small};
 use crate::{Backend, Db, store_err};
 
 /// Writes one outbox row per connector the change goes to ([`route::connectors_for`]) for a
@@ -44,14 +44,6 @@ pub(crate) async fn enqueue(
         .map_err(store_err)?;
     }
     Ok(())
-}
-
-fn int(r: &AnyRow, col: &str) -> Result<i64, StoreError> {
-    r.try_get(col).map_err(store_err)
-}
-
-fn small(v: i64) -> u32 {
-    u32::try_from(v).unwrap_or(u32::MAX)
 }
 
 impl SyncStore for Db {
