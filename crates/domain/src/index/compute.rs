@@ -200,20 +200,27 @@ pub fn points(formula: &Formula, max: f64, numerator: u64, denominator: u64) -> 
     (Some(rate), p.clamp(0.0, max))
 }
 
+/// Counts the items in scope (denominator) and those meeting `hit` (numerator); the keys of the
+/// others are the lost ones.
+fn tally<T, K>(scope: impl Iterator<Item = T>, hit: impl Fn(&T) -> bool, key: impl Fn(&T) -> K) -> (u64, u64, Vec<K>) {
+    let (mut num, mut den, mut lost) = (0u64, 0u64, Vec::new());
+    for item in scope {
+        den += 1;
+        if hit(&item) {
+            num += 1;
+        } else {
+            lost.push(key(&item));
+        }
+    }
+    (num, den, lost)
+}
+
 fn ratio<'a>(
     i: &IndicatorConfig,
     scope: impl Iterator<Item = &'a &'a DossierFacts>,
     hit: impl Fn(&DossierFacts) -> bool,
 ) -> IndicatorState {
-    let (mut num, mut den, mut lost) = (0u64, 0u64, Vec::new());
-    for f in scope {
-        den += 1;
-        if hit(f) {
-            num += 1;
-        } else {
-            lost.push(f.code.clone());
-        }
-    }
+    let (num, den, lost) = tally(scope, |f| hit(f), |f| f.code.clone());
     let (rate, points) = points(&i.formula, i.max, num, den);
     IndicatorState::Scored {
         numerator: num,
@@ -232,15 +239,7 @@ fn petitions<'a>(
     scope: impl Iterator<Item = &'a &'a PetitionFacts>,
     hit: impl Fn(&PetitionFacts) -> bool,
 ) -> IndicatorState {
-    let (mut num, mut den, mut lost) = (0u64, 0u64, Vec::new());
-    for p in scope {
-        den += 1;
-        if hit(p) {
-            num += 1;
-        } else {
-            lost.push(p.code.clone());
-        }
-    }
+    let (num, den, mut lost) = tally(scope, |p| hit(p), |p| p.code.clone());
     lost.sort();
     let (rate, points) = points(&i.formula, i.max, num, den);
     IndicatorState::Scored {
