@@ -88,9 +88,13 @@ pub async fn show_payment(
 
 /// What the dossier still owes (fees less verified payments), in đồng.
 pub async fn still_owed(state: &AppState, d: &Dossier) -> Result<i64, motcua_domain::ports::StoreError> {
-    let payments = state.db.dossier_payments(&d.code).await?;
+    Ok(owed(d, &state.db.dossier_payments(&d.code).await?).1)
+}
+
+/// What `payments` paid of the dossier's fees, and what is still owed.
+fn owed(d: &Dossier, payments: &[motcua_domain::payment::Payment]) -> (i64, i64) {
     let paid: i64 = payments.iter().filter(|p| p.state == PaymentState::Paid).map(|p| p.amount).sum();
-    Ok((d.fee_total() - paid).max(0))
+    (paid, (d.fee_total() - paid).max(0))
 }
 
 /// The VietQR transfer payload for what the dossier still owes, when its unit has a bank account
@@ -110,8 +114,7 @@ async fn render(state: &AppState, layout: Layout, d: &Dossier) -> PageResult {
     let lang = layout.lang;
     let payments = state.db.dossier_payments(&d.code).await.or_page(&layout)?;
     let total = d.fee_total();
-    let paid: i64 = payments.iter().filter(|p| p.state == PaymentState::Paid).map(|p| p.amount).sum();
-    let due = (total - paid).max(0);
+    let (paid, due) = owed(d, &payments);
     let unit = d.handling_unit.as_str();
     let account = state.payments.account(unit).filter(|_| due > 0);
     let payload = account.map(|a| vietqr::payload(a, due, &d.code.to_string()));
