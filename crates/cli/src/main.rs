@@ -72,6 +72,21 @@ enum Command {
         #[command(flatten)]
         db: DatabaseArg,
     },
+    /// Back the database up to a new FILE (SQLite: online `VACUUM INTO`; PostgreSQL: `pg_dump`).
+    Backup {
+        #[command(flatten)]
+        db: DatabaseArg,
+        file: PathBuf,
+    },
+    /// Restore a backup FILE into the database, then check every hash chain.
+    Restore {
+        #[command(flatten)]
+        db: DatabaseArg,
+        file: PathBuf,
+        /// Replace a database that already holds dossiers (stop every server first).
+        #[arg(long)]
+        force: bool,
+    },
     /// Add a staff account.
     AddStaff {
         #[command(flatten)]
@@ -90,8 +105,12 @@ enum Command {
     FakeVnpay(cmd::fake_vnpay::Args),
     /// A fake brandname SMS gateway (errors, delayed delivery reports) to test notifications against.
     FakeSms(cmd::fake_sms::Args),
+    /// A fake Zalo ZNS + OAuth server (token expiry and refresh, errors, delayed delivery events).
+    FakeZns(cmd::fake_zns::Args),
     /// A fake national population database answering identity checks, with fault injection.
     FakeDancu(cmd::fake_dancu::Args),
+    /// A fake Zalo OA platform (message API, token refresh, signed webhook events) for the assistant.
+    FakeZalo(cmd::fake_zalo::Args),
     /// Measure IPN verifications per second over HTTP and bank statement matching throughput.
     BenchPayments(cmd::bench_payments::Args),
     /// Compare dossiers of a period with the national portal's report; list and re-push differences.
@@ -118,13 +137,17 @@ async fn main() -> anyhow::Result<()> {
         Command::Import { db, what } => cmd::import::run(&db.database, what).await,
         Command::Calendar { what } => cmd::calendar::run(what).await,
         Command::Verify { db } => cmd::verify::run(&db.database).await,
+        Command::Backup { db, file } => cmd::backup::backup(&db.database, &file).await,
+        Command::Restore { db, file, force } => cmd::backup::restore(&db.database, &file, force).await,
         Command::AddStaff { db, staff } => cmd::staff::run(&db.database, staff).await,
         Command::Bench(args) => cmd::bench::run(args).await,
         Command::Simulate(args) => cmd::simulate::run(args).await,
         Command::FakePortal(args) => cmd::fake_portal::run(args).await,
         Command::FakeVnpay(args) => cmd::fake_vnpay::run(args).await,
         Command::FakeSms(args) => cmd::fake_sms::run(args).await,
+        Command::FakeZns(args) => cmd::fake_zns::run(args).await,
         Command::FakeDancu(args) => cmd::fake_dancu::run(args).await,
+        Command::FakeZalo(args) => cmd::fake_zalo::run(args).await,
         Command::BenchPayments(args) => cmd::bench_payments::run(args).await,
         Command::Reconcile(args) => cmd::reconcile::run(args).await,
     }

@@ -349,6 +349,7 @@ pub struct DeadMessage {
 }
 
 pub use crate::notify::outbox::NotifyStore;
+pub use crate::support::SupportStore;
 
 /// The sync outbox: rows are written by [`DossierStore`] in the transaction of each change; a
 /// worker claims them (a lease; several servers never claim the same row) and records outcomes.
@@ -558,4 +559,29 @@ pub struct BankCredit {
     pub payment: Option<String>,
     /// The dossiers it might be for, or why none fits.
     pub candidates: String,
+}
+
+/// Administration changes, each stored with its audit record in one transaction.
+pub trait AdminStore: Send + Sync {
+    /// Applies `change` made by `actor` at `at` and writes who, when, what, before and after in
+    /// the same transaction; returns the record. Disabling an account, or changing its role or
+    /// unit, deletes its tokens in that transaction (its sessions end at once).
+    fn administer(
+        &self,
+        change: &crate::audit::AdminChange,
+        actor: &Staff,
+        at: DateTime<Utc>,
+    ) -> impl Future<Output = Result<crate::audit::AuditRecord, StoreError>> + Send;
+    /// The newest `limit` records, of one kind or all.
+    fn audit_log(
+        &self,
+        kind: Option<crate::audit::AuditKind>,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<crate::audit::AuditRecord>, StoreError>> + Send;
+    /// Every staff account, disabled ones too, by unit, role and username.
+    fn staff_accounts(&self) -> impl Future<Output = Result<Vec<crate::staff::StaffAccount>, StoreError>> + Send;
+    fn staff_account(
+        &self,
+        id: crate::staff::StaffId,
+    ) -> impl Future<Output = Result<Option<crate::staff::StaffAccount>, StoreError>> + Send;
 }

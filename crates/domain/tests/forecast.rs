@@ -20,6 +20,7 @@ fn dossier(seq: u32, received: DateTime<Utc>, due: DateTime<Utc>, ended: Option<
     DossierFacts {
         code: DossierCode::parse(&format!("000.00.12.H62-251103-{seq:04}")).unwrap(),
         procedure: ProcedureCode::parse("1.001612").unwrap(),
+        field: "Hộ tịch".into(),
         receiving_unit: UnitCode::parse("28777").unwrap(),
         handling_unit: UnitCode::parse("28777").unwrap(),
         channel: Channel::Online,

@@ -19,7 +19,13 @@ fn unit(c: &str) -> UnitCode {
 }
 
 fn proc(code: &str, fee: bool, paper: bool) -> ProcedureFacts {
-    ProcedureFacts { code: ProcedureCode::parse(code).unwrap(), has_fee: fee, paper_result: paper, fully_online: true }
+    ProcedureFacts {
+        code: ProcedureCode::parse(code).unwrap(),
+        field: "Hộ tịch".into(),
+        has_fee: fee,
+        paper_result: paper,
+        fully_online: true,
+    }
 }
 
 /// A dossier received at `u` on 3 Nov 2025 09:00, due 5 Nov 17:00, settled at `ended`.
@@ -27,6 +33,7 @@ fn dossier(u: &str, seq: u32, ended: Option<DateTime<Utc>>) -> DossierFacts {
     DossierFacts {
         code: DossierCode::parse(&format!("000.00.12.H62-251103-{seq:04}")).unwrap(),
         procedure: ProcedureCode::parse("1.001612").unwrap(),
+        field: "Hộ tịch".into(),
         receiving_unit: unit(u),
         handling_unit: unit(u),
         channel: Channel::Online,
@@ -234,8 +241,10 @@ fn payment_is_six_a_plus_capped_b_plus_c() {
 fn indicators_without_inputs_are_missing_with_an_explanation_not_a_number() {
     let r = compute(&cfg(), &unit("28777"), Level::Commune, &IndexInputs::default(), &nov(), now());
     for c in [IndicatorCode::PublishOnTime, IndicatorCode::DossierSync, IndicatorCode::ElectronicCertifiedCopy] {
-        let IndicatorState::Missing { inputs, explanation_vi } = state(&r, c) else { panic!("{c:?}") };
+        let IndicatorState::Missing { inputs, explanation_vi, explanation_en } = state(&r, c) else { panic!("{c:?}") };
         assert!(!inputs.is_empty() && explanation_vi.contains("chưa có"));
+        assert!(explanation_en.contains("does not hold"), "{explanation_en}");
+        assert!(!r.indicator(c).unwrap().name_en.is_empty());
         assert_eq!(r.indicator(c).unwrap().points(), None);
     }
     assert!((r.missing_max - (6.0 + 4.0 + 2.0 + 6.0 + 2.0)).abs() < 1e-9);

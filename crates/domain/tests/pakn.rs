@@ -3,7 +3,7 @@
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use motcua_domain::calendar::{CalendarData, WorkCalendar};
 use motcua_domain::pakn::{
-    PaknDeadlines, PaknError, Petition, PetitionCode, PetitionCommand, PetitionForm, PetitionStatus, decide,
+    PaknDeadlines, PaknError, Petition, PetitionCode, PetitionCommand, PetitionForm, PetitionStatus, decide_with,
 };
 use motcua_domain::staff::{Actor, Role, StaffId};
 use motcua_domain::unit::UnitCode;
@@ -40,7 +40,7 @@ fn petition() -> (Petition, WorkCalendar) {
 }
 
 fn act(p: Petition, actor: &Actor, cmd: PetitionCommand, at: DateTime<Utc>, cal: &WorkCalendar) -> Petition {
-    let ev = decide(&p, actor, &cmd, at, cal).unwrap();
+    let ev = decide_with(&p, actor, &cmd, at, cal, &PaknDeadlines::default()).unwrap();
     p.evolve(at, &ev)
 }
 
@@ -121,21 +121,36 @@ fn only_staff_of_the_unit_handle_and_only_the_citizen_rates_once() {
     let at = vn(2026, 12, 1, 9, 0);
     let answer = PetitionCommand::Answer { answer: "Trả lời.".into() };
     assert_eq!(
-        decide(&p, &staff(Role::Specialist, "28756"), &answer, at, &cal),
+        decide_with(&p, &staff(Role::Specialist, "28756"), &answer, at, &cal, &PaknDeadlines::default()),
         Err(PaknError::OtherUnit("28777".into()))
     );
-    assert_eq!(decide(&p, &staff(Role::ProvinceMonitor, "28777"), &answer, at, &cal), Err(PaknError::Forbidden));
-    assert_eq!(decide(&p, &Actor::Citizen, &answer, at, &cal), Err(PaknError::Forbidden));
+    assert_eq!(
+        decide_with(&p, &staff(Role::ProvinceMonitor, "28777"), &answer, at, &cal, &PaknDeadlines::default()),
+        Err(PaknError::Forbidden)
+    );
+    assert_eq!(decide_with(&p, &Actor::Citizen, &answer, at, &cal, &PaknDeadlines::default()), Err(PaknError::Forbidden));
     let rate = PetitionCommand::Rate { satisfaction: "dissatisfied".into(), comment: "".into(), recomplaint: true };
-    assert!(matches!(decide(&p, &Actor::Citizen, &rate, at, &cal), Err(PaknError::NotAllowed { .. })));
+    assert!(matches!(
+        decide_with(&p, &Actor::Citizen, &rate, at, &cal, &PaknDeadlines::default()),
+        Err(PaknError::NotAllowed { .. })
+    ));
     let empty = PetitionCommand::Answer { answer: "  ".into() };
-    assert_eq!(decide(&p, &staff(Role::Specialist, "28777"), &empty, at, &cal), Err(PaknError::Missing("answer")));
+    assert_eq!(
+        decide_with(&p, &staff(Role::Specialist, "28777"), &empty, at, &cal, &PaknDeadlines::default()),
+        Err(PaknError::Missing("answer"))
+    );
     let answered = act(p, &staff(Role::Specialist, "28777"), answer, at, &cal);
     let rated = act(answered, &Actor::Citizen, rate.clone(), at + Duration::hours(1), &cal);
     assert!(rated.disliked());
-    assert_eq!(decide(&rated, &Actor::Citizen, &rate, at, &cal), Err(PaknError::AlreadyRated));
+    assert_eq!(
+        decide_with(&rated, &Actor::Citizen, &rate, at, &cal, &PaknDeadlines::default()),
+        Err(PaknError::AlreadyRated)
+    );
     let bad = PetitionCommand::Rate { satisfaction: "meh".into(), comment: "".into(), recomplaint: false };
-    assert!(matches!(decide(&rated, &Actor::Citizen, &bad, at, &cal), Err(PaknError::AlreadyRated)));
+    assert!(matches!(
+        decide_with(&rated, &Actor::Citizen, &bad, at, &cal, &PaknDeadlines::default()),
+        Err(PaknError::AlreadyRated)
+    ));
 }
 
 mod index {
@@ -199,4 +214,58 @@ mod index {
         assert_eq!(r.indicator(IndicatorCode::PetitionProcessingOnTime).unwrap().points(), Some(6.0));
         let _ = cal;
     }
+}
+
+#[test]
+fn a_transfer_moves_the_petition_to_the_right_unit_and_restarts_the_settle_clock() {
+    let (p, cal) = petition();
+    let officer = staff(Role::Specialist, "28777");
+    let d = PaknDeadlines::default();
+    let transfer = |to: &str, reason: &str| PetitionCommand::Transfer { to: to.into(), reason: reason.into() };
+    let at = vn(2026, 12, 1, 9, 0);
+    // Bad inputs are refused and change nothing.
+    for (to, reason) in [("2877", "Sai đơn vị."), ("28777", "Sai đơn vị."), ("86", "Sai đơn vị.")] {
+        assert!(matches!(decide_with(&p, &officer, &transfer(to, reason), at, &cal, &d), Err(PaknError::InvalidUnit(_))));
+    }
+    assert_eq!(decide_with(&p, &officer, &transfer("28756", " "), at, &cal, &d), Err(PaknError::Missing("reason")));
+    assert_eq!(
+        decide_with(&p, &staff(Role::Specialist, "28756"), &transfer("28756", "Sai đơn vị."), at, &cal, &d),
+        Err(PaknError::OtherUnit("28777".into()))
+    );
+    let moved = act(p.clone(), &officer, transfer("28756", "Thuộc thẩm quyền phường Tân An."), at, &cal);
+    assert_eq!(moved.unit, UnitCode::parse("28756").unwrap());
+    assert_eq!(moved.transferred_from, vec![UnitCode::parse("28777").unwrap()]);
+    // 15 working days from Tuesday 1/12 09:00, not from the submission.
+    assert_eq!(moved.settle_due, vn(2026, 12, 22, 9, 0));
+    // Now the new unit handles it and the old one no longer may.
+    let answer = PetitionCommand::Answer { answer: "Đã xử lý.".into() };
+    assert_eq!(decide_with(&moved, &officer, &answer, at, &cal, &d), Err(PaknError::OtherUnit("28756".into())));
+    let done = act(moved, &staff(Role::Specialist, "28756"), answer, vn(2026, 12, 22, 9, 0), &cal);
+    assert_eq!(done.ended_on_time(), Some(true), "on time against the restarted deadline");
+}
+
+#[test]
+fn the_answer_is_published_within_two_working_days_by_default() {
+    let (p, cal) = petition();
+    let officer = staff(Role::Specialist, "28777");
+    let d = PaknDeadlines::default();
+    assert_eq!(d.publish_days, 2);
+    assert!(matches!(
+        decide_with(&p, &officer, &PetitionCommand::Publish, vn(2026, 12, 1, 9, 0), &cal, &d),
+        Err(PaknError::NotAllowed { .. })
+    ));
+    let answered =
+        act(p, &officer, PetitionCommand::Answer { answer: "Đã xử lý.".into() }, vn(2026, 12, 3, 9, 0), &cal);
+    assert_eq!(answered.publish_due(&cal, d.publish_days), Some(vn(2026, 12, 7, 9, 0)));
+    let on_time = act(answered.clone(), &officer, PetitionCommand::Publish, vn(2026, 12, 7, 9, 0), &cal);
+    assert_eq!((on_time.published_at, on_time.published_on_time), (Some(vn(2026, 12, 7, 9, 0)), Some(true)));
+    let late = act(answered, &officer, PetitionCommand::Publish, vn(2026, 12, 8, 9, 0), &cal);
+    assert_eq!(late.published_on_time, Some(false));
+    assert!(matches!(
+        decide_with(&late, &officer, &PetitionCommand::Publish, vn(2026, 12, 9, 9, 0), &cal, &d),
+        Err(PaknError::NotAllowed { .. })
+    ));
+    // The deadline is data: the publish days come from the configuration.
+    let json = r#"{"reject_days": 2, "request_days": 5, "settle_days": 15}"#;
+    assert_eq!(serde_json::from_str::<PaknDeadlines>(json).unwrap().publish_days, 2);
 }

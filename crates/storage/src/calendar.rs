@@ -7,6 +7,19 @@ use sqlx::Row;
 
 use crate::{Db, store_err};
 
+/// Inserts an amendment on `conn` (inside the caller's write).
+pub(crate) async fn insert_amendment(conn: &mut sqlx::AnyConnection, a: &Amendment) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO calendar_amendments (version, day, working, reason) VALUES ($1, $2, $3, $4)")
+        .bind(i64::from(a.version))
+        .bind(a.date.to_string())
+        .bind(i64::from(a.working))
+        .bind(a.reason.clone())
+        .execute(conn)
+        .await
+        .map_err(store_err)?;
+    Ok(())
+}
+
 impl CalendarStore for Db {
     async fn amendments(&self) -> Result<Vec<Amendment>, StoreError> {
         let rows = sqlx::query("SELECT version, day, working, reason FROM calendar_amendments ORDER BY version")
@@ -29,14 +42,7 @@ impl CalendarStore for Db {
 
     async fn add_amendment(&self, a: &Amendment) -> Result<(), StoreError> {
         let mut w = self.write().await?;
-        sqlx::query("INSERT INTO calendar_amendments (version, day, working, reason) VALUES ($1, $2, $3, $4)")
-            .bind(i64::from(a.version))
-            .bind(a.date.to_string())
-            .bind(i64::from(a.working))
-            .bind(a.reason.clone())
-            .execute(w.conn())
-            .await
-            .map_err(store_err)?;
+        insert_amendment(w.conn(), a).await?;
         w.commit().await
     }
 }

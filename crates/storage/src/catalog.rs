@@ -30,7 +30,7 @@ fn kind_parse(s: &str) -> UnitKind {
     }
 }
 
-fn unit_from_row(r: &AnyRow) -> Result<Unit, StoreError> {
+pub(crate) fn unit_from_row(r: &AnyRow) -> Result<Unit, StoreError> {
     let bad = |e: String| StoreError::Backend(format!("corrupt unit row: {e}"));
     let parent: Option<String> = r.try_get("parent").map_err(store_err)?;
     Ok(Unit {
@@ -53,26 +53,53 @@ fn procedure_from_row(r: &AnyRow) -> Result<Procedure, StoreError> {
     serde_json::from_str(&data).map_err(|e| StoreError::Backend(format!("corrupt procedure row: {e}")))
 }
 
-const UNIT_COLUMNS: &str = "code, name, kind, parent, agency, working_hours";
+pub(crate) const UNIT_COLUMNS: &str = "code, name, kind, parent, agency, working_hours";
+
+/// Inserts or replaces a unit on `conn` (inside the caller's write).
+pub(crate) async fn upsert_unit(conn: &mut sqlx::AnyConnection, u: &Unit) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO units (code, name, kind, parent, agency, working_hours) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (code) DO UPDATE SET name = excluded.name, kind = excluded.kind,
+           parent = excluded.parent, agency = excluded.agency, working_hours = excluded.working_hours",
+    )
+    .bind(u.code.as_str().to_string())
+    .bind(u.name.clone())
+    .bind(kind_str(u.kind))
+    .bind(u.parent.as_ref().map(|p| p.as_str().to_string()))
+    .bind(u.agency.as_str().to_string())
+    .bind(u.working_hours.to_string())
+    .execute(conn)
+    .await
+    .map_err(store_err)?;
+    Ok(())
+}
+
+/// Inserts or replaces a procedure on `conn` (inside the caller's write).
+pub(crate) async fn upsert_procedure(conn: &mut sqlx::AnyConnection, p: &Procedure) -> Result<(), StoreError> {
+    let data = serde_json::to_string(p).map_err(|e| StoreError::Backend(e.to_string()))?;
+    let search = text::fold(&format!("{} {} {}", p.code, p.name, p.field));
+    sqlx::query(
+        "INSERT INTO procedures (code, name, field, search_text, field_folded, data) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (code) DO UPDATE SET name = excluded.name, field = excluded.field,
+           search_text = excluded.search_text, field_folded = excluded.field_folded, data = excluded.data",
+    )
+    .bind(p.code.as_str().to_string())
+    .bind(p.name.clone())
+    .bind(p.field.clone())
+    .bind(search)
+    .bind(text::fold(&p.field))
+    .bind(data)
+    .execute(conn)
+    .await
+    .map_err(store_err)?;
+    Ok(())
+}
 
 impl CatalogStore for Db {
     async fn upsert_units(&self, units: &[Unit]) -> Result<usize, StoreError> {
         let mut w = self.write().await?;
         for u in units {
-            sqlx::query(
-                "INSERT INTO units (code, name, kind, parent, agency, working_hours) VALUES ($1, $2, $3, $4, $5, $6)
-                 ON CONFLICT (code) DO UPDATE SET name = excluded.name, kind = excluded.kind,
-                   parent = excluded.parent, agency = excluded.agency, working_hours = excluded.working_hours",
-            )
-            .bind(u.code.as_str().to_string())
-            .bind(u.name.clone())
-            .bind(kind_str(u.kind))
-            .bind(u.parent.as_ref().map(|p| p.as_str().to_string()))
-            .bind(u.agency.as_str().to_string())
-            .bind(u.working_hours.to_string())
-            .execute(w.conn())
-            .await
-            .map_err(store_err)?;
+            upsert_unit(w.conn(), u).await?;
         }
         w.commit().await?;
         Ok(units.len())
@@ -108,22 +135,7 @@ impl CatalogStore for Db {
     async fn upsert_procedures(&self, procedures: &[Procedure]) -> Result<usize, StoreError> {
         let mut w = self.write().await?;
         for p in procedures {
-            let data = serde_json::to_string(p).map_err(|e| StoreError::Backend(e.to_string()))?;
-            let search = text::fold(&format!("{} {} {}", p.code, p.name, p.field));
-            sqlx::query(
-                "INSERT INTO procedures (code, name, field, search_text, field_folded, data) VALUES ($1, $2, $3, $4, $5, $6)
-                 ON CONFLICT (code) DO UPDATE SET name = excluded.name, field = excluded.field,
-                   search_text = excluded.search_text, field_folded = excluded.field_folded, data = excluded.data",
-            )
-            .bind(p.code.as_str().to_string())
-            .bind(p.name.clone())
-            .bind(p.field.clone())
-            .bind(search)
-            .bind(text::fold(&p.field))
-            .bind(data)
-            .execute(w.conn())
-            .await
-            .map_err(store_err)?;
+            upsert_procedure(w.conn(), p).await?;
         }
         w.commit().await?;
         Ok(procedures.len())

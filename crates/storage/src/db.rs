@@ -117,6 +117,19 @@ impl Db {
         }
     }
 
+    /// The embedded migrations not yet applied to this database (readiness: empty).
+    pub async fn pending_migrations(&self) -> Result<Vec<i64>, motcua_domain::ports::StoreError> {
+        let applied: Vec<i64> = sqlx::query_scalar("SELECT version FROM _sqlx_migrations")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(crate::store_err)?;
+        let embedded = match self.backend {
+            Backend::Sqlite => &SQLITE,
+            Backend::Postgres => &POSTGRES,
+        };
+        Ok(embedded.iter().map(|m| m.version).filter(|v| !applied.contains(v)).collect())
+    }
+
     /// Checks that the database answers.
     pub async fn ping(&self) -> Result<(), motcua_domain::ports::StoreError> {
         sqlx::query("SELECT 1").execute(&self.pool).await.map(|_| ()).map_err(crate::store_err)

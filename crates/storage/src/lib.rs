@@ -11,8 +11,14 @@
 //! - [`pakn`]: feedback and complaints (PAKN) and their events;
 //! - [`payments`]: fee payments, their events on the dossier chain, reconciliation checks;
 //! - [`sync`]: the outbox of changes to report to national systems;
-//! - [`files`]: attached files, content-addressed by SHA-256.
+//! - [`assistant`]: the Zalo OA assistant's messages, human queue, reply outbox and tokens;
+//! - [`files`]: attached files, content-addressed by SHA-256;
+//! - [`audit`]: administration changes written with their audit records;
+//! - [`oidc`]: sign-ins with OpenID Connect in flight, citizens' sessions and dossiers;
+//! - [`support`]: community support days: neighborhoods, helpers, sessions, assisted dossiers.
 
+pub mod assistant;
+pub mod audit;
 pub mod calendar;
 pub mod catalog;
 mod db;
@@ -20,11 +26,13 @@ pub mod dossiers;
 pub mod files;
 pub mod index;
 pub mod notify;
+pub mod oidc;
 pub mod pakn;
 pub mod payments;
 mod rows;
 pub mod scratch;
 pub mod staff;
+pub mod support;
 pub mod sync;
 mod writer;
 

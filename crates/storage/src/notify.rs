@@ -8,7 +8,8 @@
 use chrono::{DateTime, Utc};
 use motcua_domain::dossier::{Dossier, EventKind};
 use motcua_domain::notify::outbox::{NotifyMessage, NotifyOutcome, NotifyStore, SentMessage};
-use motcua_domain::notify::{Channel, Notice, channels_for, notice_for};
+use motcua_domain::notify::{Channel, ChannelOrder, Notice, notice_for, notice_for_petition};
+use motcua_domain::pakn::{Petition, PetitionEvent};
 use motcua_domain::ports::StoreError;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
@@ -16,35 +17,71 @@ use sqlx::{AnyConnection, Row};
 use crate::rows::{instant, int, ms, small};
 use crate::{Backend, Db, store_err};
 
+mod templates;
+
 fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
     StoreError::Backend(format!("corrupt {what}: {e}"))
 }
 
 /// Queues the citizen's notices for the events `(seq, at, event JSON)` just appended to the
 /// dossier whose state after them is `d`, on the connection of the change's own transaction.
+/// The applicant's chosen channel order applies (default: e-mail, then SMS).
 pub(crate) async fn enqueue<'a>(
     conn: &mut AnyConnection,
     d: &Dossier,
     events: impl Iterator<Item = (u32, DateTime<Utc>, &'a str)>,
 ) -> Result<(), StoreError> {
-    let channels = channels_for(d);
-    let Some((channel, recipient)) = channels.first() else { return Ok(()) };
-    let fallback = channels.get(1);
+    let mut notices = Vec::new();
     for (seq, at, json) in events {
         let kind: EventKind = serde_json::from_str(json).map_err(|e| corrupt("event", e))?;
-        let Some(notice) = notice_for(d, &kind) else { continue };
-        insert(conn, &d.code.to_string(), seq, *channel, recipient, fallback, &notice, at).await?;
+        if let Some(notice) = notice_for(d, &kind) {
+            notices.push((seq, at, notice));
+        }
+    }
+    if notices.is_empty() {
+        return Ok(());
+    }
+    let a = &d.applicant;
+    let order = templates::order_of(&mut *conn, a.id_number.as_str()).await?.unwrap_or_default();
+    let channels = order.reach(a.email.as_deref(), a.phone.as_deref());
+    let Some((channel, recipient)) = channels.first() else { return Ok(()) };
+    let unit = d.receiving_unit.as_str();
+    for (seq, at, notice) in notices {
+        let row = Row1 { code: &d.code.to_string(), unit: Some(unit), seq, channel: *channel, recipient };
+        insert(conn, &row, channels.get(1), &notice, at).await?;
     }
     Ok(())
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn insert(
+/// Queues the petitioner's notice for a petition event (an answer), in the event's transaction.
+pub(crate) async fn enqueue_petition(
     conn: &mut AnyConnection,
-    code: &str,
+    p: &Petition,
+    seq: u32,
+    at: DateTime<Utc>,
+    event: &PetitionEvent,
+) -> Result<(), StoreError> {
+    let Some(notice) = notice_for_petition(p, event) else { return Ok(()) };
+    let who = &p.petitioner;
+    let channels = ChannelOrder::default().reach(who.email.as_deref(), who.phone.as_deref());
+    let Some((channel, recipient)) = channels.first() else { return Ok(()) };
+    let code = p.code.to_string();
+    let row = Row1 { code: &code, unit: Some(p.unit.as_str()), seq, channel: *channel, recipient };
+    insert(conn, &row, channels.get(1), &notice, at).await
+}
+
+/// Where one outbox row goes.
+struct Row1<'a> {
+    code: &'a str,
+    unit: Option<&'a str>,
     seq: u32,
     channel: Channel,
-    recipient: &str,
+    recipient: &'a str,
+}
+
+async fn insert(
+    conn: &mut AnyConnection,
+    r: &Row1<'_>,
     fallback: Option<&(Channel, String)>,
     notice: &Notice,
     at: DateTime<Utc>,
@@ -52,19 +89,20 @@ async fn insert(
     let json = serde_json::to_string(notice).map_err(|e| corrupt("notice", e))?;
     sqlx::query(
         "INSERT INTO notify_outbox (dossier_code, seq, channel, recipient, fallback_channel, fallback_recipient,
-           notice, idempotency_key, status, attempts, next_at, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'queued', 0, $9, $9, $9)
+           notice, idempotency_key, status, attempts, next_at, created_at, updated_at, unit_code)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'queued', 0, $9, $9, $9, $10)
          ON CONFLICT (idempotency_key) DO NOTHING",
     )
-    .bind(code.to_string())
-    .bind(i64::from(seq))
-    .bind(channel.as_str())
-    .bind(recipient.to_string())
+    .bind(r.code.to_string())
+    .bind(i64::from(r.seq))
+    .bind(r.channel.as_str())
+    .bind(r.recipient.to_string())
     .bind(fallback.map(|f| f.0.as_str()))
     .bind(fallback.map(|f| f.1.clone()))
     .bind(json)
-    .bind(format!("{code}:{seq}:{}", channel.as_str()))
+    .bind(format!("{}:{}:{}", r.code, r.seq, r.channel.as_str()))
     .bind(ms(at))
+    .bind(r.unit.map(str::to_string))
     .execute(conn)
     .await
     .map_err(store_err)?;
@@ -81,7 +119,7 @@ async fn fail(conn: &mut AnyConnection, id: i64, error: &str, at: DateTime<Utc>)
     let row = sqlx::query(
         "UPDATE notify_outbox SET status = 'failed', updated_at = $1, locked_until = NULL, last_error = $2
          WHERE id = $3 AND status IN ('queued', 'accepted')
-         RETURNING dossier_code, seq, fallback_channel, fallback_recipient, notice",
+         RETURNING dossier_code, unit_code, seq, fallback_channel, fallback_recipient, notice",
     )
     .bind(ms(at))
     .bind(error.chars().take(2000).collect::<String>())
@@ -96,7 +134,10 @@ async fn fail(conn: &mut AnyConnection, id: i64, error: &str, at: DateTime<Utc>)
     let notice: String = r.try_get("notice").map_err(store_err)?;
     let notice: Notice = serde_json::from_str(&notice).map_err(|e| corrupt("notice", e))?;
     let code: String = r.try_get("dossier_code").map_err(store_err)?;
-    insert(conn, &code, small(int(&r, "seq")?), ch, &recipient, None, &notice, at).await
+    let unit: Option<String> = r.try_get("unit_code").map_err(store_err)?;
+    let row =
+        Row1 { code: &code, unit: unit.as_deref(), seq: small(int(&r, "seq")?), channel: ch, recipient: &recipient };
+    insert(conn, &row, None, &notice, at).await
 }
 
 impl NotifyStore for Db {
@@ -116,7 +157,7 @@ impl NotifyStore for Db {
                SELECT id FROM notify_outbox
                WHERE status = 'queued' AND next_at <= $2 AND (locked_until IS NULL OR locked_until < $2)
                ORDER BY next_at, id LIMIT $3{skip_locked})
-             RETURNING id, dossier_code, seq, channel, recipient, notice, idempotency_key, attempts"
+             RETURNING id, dossier_code, unit_code, seq, channel, recipient, notice, idempotency_key, attempts"
         );
         let mut w = self.write().await?;
         let rows = sqlx::query(&sql)
@@ -134,6 +175,7 @@ impl NotifyStore for Db {
                 Ok(NotifyMessage {
                     id: int(r, "id")?,
                     dossier: r.try_get("dossier_code").map_err(store_err)?,
+                    unit: r.try_get("unit_code").map_err(store_err)?,
                     seq: small(int(r, "seq")?),
                     channel: channel(r)?,
                     recipient: r.try_get("recipient").map_err(store_err)?,

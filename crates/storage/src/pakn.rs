@@ -131,15 +131,20 @@ impl PetitionStore for Db {
             .map_err(store_err)?;
         let next = current.evolve(at, &event);
         append(w.conn(), &next, seq, at, actor, &event).await?;
-        sqlx::query("UPDATE petitions SET status = $1, settle_due = $2, ended_at = $3, data = $4 WHERE code = $5")
-            .bind(next.status.as_str())
-            .bind(ms(next.settle_due))
-            .bind(next.ended_at.map(ms))
-            .bind(json(serde_json::to_string(&next))?)
-            .bind(code.to_string())
-            .execute(w.conn())
-            .await
-            .map_err(store_err)?;
+        crate::notify::enqueue_petition(w.conn(), &next, u32::try_from(seq).unwrap_or(u32::MAX), at, &event).await?;
+        // `unit` changes on a transfer; the province stays (transfers stay within it).
+        sqlx::query(
+            "UPDATE petitions SET status = $1, settle_due = $2, ended_at = $3, data = $4, unit = $5 WHERE code = $6",
+        )
+        .bind(next.status.as_str())
+        .bind(ms(next.settle_due))
+        .bind(next.ended_at.map(ms))
+        .bind(json(serde_json::to_string(&next))?)
+        .bind(next.unit.as_str().to_string())
+        .bind(code.to_string())
+        .execute(w.conn())
+        .await
+        .map_err(store_err)?;
         w.commit().await?;
         Ok(next)
     }

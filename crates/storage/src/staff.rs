@@ -1,8 +1,8 @@
-//! Staff accounts and hashed API tokens.
+//! Staff accounts and hashed API tokens. Only an active account's tokens are honoured.
 
 use chrono::{DateTime, Utc};
 use motcua_domain::ports::{StaffStore, StoreError};
-use motcua_domain::staff::{Role, Staff, StaffId};
+use motcua_domain::staff::{Role, Staff, StaffAccount, StaffId};
 use motcua_domain::unit::UnitCode;
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -24,6 +24,36 @@ fn staff_from_row(r: &AnyRow) -> Result<Staff, StoreError> {
 
 const COLUMNS: &str = "s.id, s.username, s.full_name, s.role, s.unit";
 
+/// The columns [`account_from_row`] reads.
+pub(crate) const ACCOUNT_COLUMNS: &str = "s.id, s.username, s.full_name, s.role, s.unit, s.active";
+
+pub(crate) fn account_from_row(r: &AnyRow) -> Result<StaffAccount, StoreError> {
+    Ok(StaffAccount { staff: staff_from_row(r)?, active: crate::rows::int(r, "active")? != 0 })
+}
+
+/// Inserts an account on `conn` (inside the caller's write); returns its id.
+pub(crate) async fn insert_staff(
+    conn: &mut sqlx::AnyConnection,
+    username: &str,
+    full_name: &str,
+    role: Role,
+    unit: &UnitCode,
+    password_hash: &str,
+) -> Result<StaffId, StoreError> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO staff (username, full_name, role, unit, password_hash) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(username.to_string())
+    .bind(full_name.to_string())
+    .bind(role.as_str())
+    .bind(unit.as_str().to_string())
+    .bind(password_hash.to_string())
+    .fetch_one(conn)
+    .await
+    .map_err(store_err)?;
+    Ok(StaffId(id))
+}
+
 impl StaffStore for Db {
     async fn create_staff(
         &self,
@@ -34,19 +64,9 @@ impl StaffStore for Db {
         password_hash: &str,
     ) -> Result<Staff, StoreError> {
         let mut w = self.write().await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO staff (username, full_name, role, unit, password_hash) VALUES ($1, $2, $3, $4, $5) RETURNING id",
-        )
-        .bind(username.to_string())
-        .bind(full_name.to_string())
-        .bind(role.as_str())
-        .bind(unit.as_str().to_string())
-        .bind(password_hash.to_string())
-        .fetch_one(w.conn())
-        .await
-        .map_err(store_err)?;
+        let id = insert_staff(w.conn(), username, full_name, role, unit, password_hash).await?;
         w.commit().await?;
-        Ok(Staff { id: StaffId(id), username: username.into(), full_name: full_name.into(), role, unit: unit.clone() })
+        Ok(Staff { id, username: username.into(), full_name: full_name.into(), role, unit: unit.clone() })
     }
 
     async fn staff_by_username(&self, username: &str) -> Result<Option<(Staff, String)>, StoreError> {
@@ -81,7 +101,7 @@ impl StaffStore for Db {
     async fn staff_by_token(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<Staff>, StoreError> {
         let row = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM api_tokens t JOIN staff s ON s.id = t.staff_id
-             WHERE t.token_hash = $1 AND t.expires_at > $2"
+             WHERE t.token_hash = $1 AND t.expires_at > $2 AND s.active = 1"
         ))
         .bind(token_hash.to_string())
         .bind(ms(now))

@@ -8,7 +8,7 @@ use common::{calendar, officer, on_both, vn};
 use motcua_domain::dossier::SecretHash;
 use motcua_domain::index::IndexInputs;
 use motcua_domain::pakn::{
-    PaknDeadlines, PaknError, Petition, PetitionCode, PetitionCommand, PetitionForm, PetitionStatus, decide,
+    PaknDeadlines, PaknError, Petition, PetitionCode, PetitionCommand, PetitionForm, PetitionStatus, decide_with,
 };
 use motcua_domain::ports::{
     ExecuteError, IndexScope, IndexStore, PetitionCreation, PetitionFilter, PetitionStore, StoreError,
@@ -39,7 +39,7 @@ async fn run(
     cmd: PetitionCommand,
 ) -> Result<Petition, ExecuteError<PaknError>> {
     let cal = calendar();
-    db.execute_petition(code, actor, at, |p| decide(p, actor, &cmd, at, &cal)).await
+    db.execute_petition(code, actor, at, |p| decide_with(p, actor, &cmd, at, &cal, &PaknDeadlines::default())).await
 }
 
 #[tokio::test]
@@ -141,6 +141,40 @@ async fn lists_are_scoped_and_the_index_reads_the_period_s_petitions() {
         assert_eq!(inputs.petitions.iter().filter(|p| p.ended_on_time == Some(true)).count(), 1);
         let all = db.index_inputs(&IndexScope::Province(UnitCode::parse("86").unwrap()), from, to).await.unwrap();
         assert_eq!(all.petitions.len(), 3);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_transferred_petition_is_listed_and_counted_for_its_new_unit() {
+    on_both(|db| async move {
+        let at = vn(2026, 11, 30, 9, 0);
+        let p = db.create_petition(creation("28777", at)).await.unwrap();
+        let (old, new) = (UnitCode::parse("28777").unwrap(), UnitCode::parse("28756").unwrap());
+        let transfer =
+            PetitionCommand::Transfer { to: "28756".into(), reason: "Thuộc thẩm quyền phường khác.".into() };
+        let moved =
+            run(&db, &p.code, &officer(Role::Specialist, "28777"), vn(2026, 12, 1, 9, 0), transfer).await.unwrap();
+        assert_eq!(db.petition(&p.code).await.unwrap().unwrap(), moved);
+        assert_eq!(moved.unit, new);
+        let events = db.petition_events(&p.code).await.unwrap();
+        assert_eq!(events.last().unwrap().event.name(), "transferred");
+        let listed = |u: &UnitCode| PetitionFilter { unit: Some(u.clone()), limit: 50, ..Default::default() };
+        assert!(db.petitions(&listed(&old)).await.unwrap().is_empty());
+        assert_eq!(db.petitions(&listed(&new)).await.unwrap().len(), 1);
+        // The 766 index attributes it to the unit handling it, against the restarted deadline.
+        let (from, to) = (vn(2026, 11, 1, 0, 0), vn(2027, 1, 1, 0, 0));
+        assert!(db.index_inputs(&IndexScope::Unit(old), from, to).await.unwrap().petitions.is_empty());
+        let facts = db.index_inputs(&IndexScope::Unit(new.clone()), from, to).await.unwrap().petitions;
+        assert_eq!((facts.len(), facts[0].settle_due), (1, moved.settle_due));
+        assert!(moved.settle_due > p.settle_due);
+        // Publishing the answer records whether the 2-working-day deadline was met.
+        let staff = officer(Role::Specialist, "28756");
+        let answer = PetitionCommand::Answer { answer: "Đã xử lý.".into() };
+        run(&db, &p.code, &staff, vn(2026, 12, 2, 9, 0), answer).await.unwrap();
+        let published = run(&db, &p.code, &staff, vn(2026, 12, 3, 9, 0), PetitionCommand::Publish).await.unwrap();
+        assert_eq!(published.published_on_time, Some(true));
+        assert_eq!(db.petition(&p.code).await.unwrap().unwrap(), published);
     })
     .await;
 }

@@ -67,48 +67,7 @@ impl UploadLimits {
     }
 }
 
-/// The file types accepted, recognised from their first bytes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MediaType {
-    Pdf,
-    Jpeg,
-    Png,
-}
-
-impl MediaType {
-    /// What the content is, if it is one of the accepted types.
-    pub fn sniff(bytes: &[u8]) -> Option<MediaType> {
-        if bytes.starts_with(b"%PDF-") {
-            Some(MediaType::Pdf)
-        } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-            Some(MediaType::Jpeg)
-        } else if bytes.starts_with(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A]) {
-            Some(MediaType::Png)
-        } else {
-            None
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MediaType::Pdf => "application/pdf",
-            MediaType::Jpeg => "image/jpeg",
-            MediaType::Png => "image/png",
-        }
-    }
-
-    pub fn extension(self) -> &'static str {
-        match self {
-            MediaType::Pdf => "pdf",
-            MediaType::Jpeg => "jpg",
-            MediaType::Png => "png",
-        }
-    }
-
-    fn from_stored(s: &str) -> Option<MediaType> {
-        [MediaType::Pdf, MediaType::Jpeg, MediaType::Png].into_iter().find(|m| m.as_str() == s)
-    }
-}
+pub use motcua_domain::upload::{MediaType, clean_name};
 
 /// A file that was stored: its address, type, size and the name the sender gave it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -196,14 +155,6 @@ impl From<FileError> for ApiError {
     }
 }
 
-/// The sender's file name, kept for display only: no path, no control characters, 120 chars.
-pub fn clean_name(claimed: &str) -> String {
-    let base = claimed.rsplit(['/', '\\']).next().unwrap_or("");
-    let name: String = base.chars().filter(|c| !c.is_control()).take(120).collect();
-    let name = name.trim();
-    if name.is_empty() { "tệp".into() } else { name.into() }
-}
-
 /// Checks `bytes` (type from the content, size) and stores them; the same content is stored once.
 pub async fn store(
     blobs: &impl BlobStore,
@@ -240,9 +191,25 @@ pub fn dossier_holds(d: &Dossier, sha256: &str) -> bool {
 
 /// The stored file as a download named `{stem}.{ext}`, which the browser must not interpret.
 pub fn download(meta: &BlobMeta, bytes: Vec<u8>, stem: &str) -> Response {
+    respond(meta, bytes, stem, "attachment", "sandbox; default-src 'none'")
+}
+
+/// The stored file shown in place — an image in an `<img>`, a PDF in an `<iframe>` of our own
+/// pages — with the type it was recognised as at upload (PDF, JPEG or PNG, never sniffed again:
+/// `nosniff`). Anything else is a download.
+pub fn inline(meta: &BlobMeta, bytes: Vec<u8>, stem: &str) -> Response {
+    match MediaType::from_stored(&meta.media_type) {
+        // Chromium's PDF viewer does not run in a sandboxed document: PDFs get no `sandbox`.
+        Some(MediaType::Pdf) => respond(meta, bytes, stem, "inline", "frame-ancestors 'self'"),
+        Some(_) => respond(meta, bytes, stem, "inline", "default-src 'none'; frame-ancestors 'self'"),
+        None => download(meta, bytes, stem),
+    }
+}
+
+fn respond(meta: &BlobMeta, bytes: Vec<u8>, stem: &str, disposition: &str, policy: &'static str) -> Response {
     let ext = MediaType::from_stored(&meta.media_type).map_or("bin", MediaType::extension);
     let stem: String = stem.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect();
-    let disposition = format!("attachment; filename=\"{stem}.{ext}\"");
+    let disposition = format!("{disposition}; filename=\"{stem}.{ext}\"");
     let mut res = bytes.into_response();
     let h = res.headers_mut();
     h.insert(
@@ -255,10 +222,7 @@ pub fn download(meta: &BlobMeta, bytes: Vec<u8>, stem: &str) -> Response {
     );
     h.insert(CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
     h.insert(HeaderName::from_static("x-content-type-options"), HeaderValue::from_static("nosniff"));
-    h.insert(
-        HeaderName::from_static("content-security-policy"),
-        HeaderValue::from_static("sandbox; default-src 'none'"),
-    );
+    h.insert(HeaderName::from_static("content-security-policy"), HeaderValue::from_static(policy));
     res
 }
 

@@ -1,4 +1,4 @@
-//! Period reports of the 766 statistics (by unit, procedure or channel) as a table, and its
+//! Period reports of the 766 statistics (by unit, procedure, field or channel) as a table, and its
 //! exports: CSV (UTF-8 with a byte-order mark) and XLSX (Vietnamese headers, numbers as numbers).
 
 use std::collections::HashMap;
@@ -36,7 +36,7 @@ pub async fn unit_statistics(state: &AppState, unit: &Unit, period: &Period, by:
                 Ok(c) => state.db.procedure(&c).await?.map(|p| p.name),
                 Err(_) => None,
             },
-            Dimension::Channel => None,
+            Dimension::Channel | Dimension::Field => None,
         };
         if let Some(n) = name {
             names.insert(s.key.clone(), n);
@@ -103,6 +103,9 @@ pub fn build(stats: &[StatRow], names: &HashMap<String, String>, by: Dimension) 
                     "post" => "Bưu chính công ích".into(),
                     k => k.into(),
                 }
+            } else if by == Dimension::Field {
+                // The key is the field's name; "?" gathers procedures missing from the catalog.
+                if s.key == "?" { "Chưa xác định lĩnh vực".into() } else { s.key.clone() }
             } else {
                 names.get(&s.key).cloned().unwrap_or_default()
             };

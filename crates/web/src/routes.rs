@@ -18,6 +18,8 @@ use crate::state::AppState;
 pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let router_doc = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(health::health))
+        .routes(routes!(health::livez))
+        .routes(routes!(health::readyz))
         .routes(routes!(auth::login))
         .routes(routes!(auth::me))
         .routes(routes!(catalog::list_procedures))
@@ -29,6 +31,11 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(dossiers::list_events))
         .routes(routes!(crate::api::notify::list_notifications))
         .routes(routes!(crate::api::notify::sms_report))
+        .routes(routes!(crate::api::notify_templates::list_templates))
+        .routes(routes!(crate::api::notify_templates::preview_template))
+        .routes(routes!(crate::api::notify_templates::put_template, crate::api::notify_templates::reset_template))
+        .routes(routes!(crate::api::notify_templates::put_channels))
+        .routes(routes!(crate::api::notify_templates::zns_event))
         .routes(routes!(files::download_file))
         .routes(routes!(citizen::supplement))
         .routes(routes!(citizen::rating))
@@ -71,6 +78,9 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(crate::api::payment_statements::post_statement))
         .routes(routes!(crate::api::payment_statements::list_credits))
         .routes(routes!(crate::api::payment_statements::resolve_credit))
+        .routes(routes!(crate::api::zalo::zalo_webhook))
+        .routes(routes!(crate::api::zalo::list_waiting))
+        .routes(routes!(crate::api::zalo::reply_waiting))
         .split_for_parts();
     let (router, mut doc) = router_doc;
     doc.merge(upload_api().1);
@@ -113,7 +123,13 @@ pub fn app(state: AppState) -> Router {
             async move { axum::Json((*doc).clone()) }
         }),
     )
-    .route("/metrics", axum::routing::get(sync::metrics))
+    .route(
+        "/metrics",
+        axum::routing::get(sync::metrics)
+            .layer(axum::middleware::from_fn_with_state(state.clone(), crate::security::guard_metrics)),
+    )
+    // Outside `pages()`: its `frame-ancestors 'none'` would keep the preview out of our own frame.
+    .route("/can-bo/ho-so/{code}/xem/{sha256}", axum::routing::get(pages::staff_preview::preview))
     .merge(pages())
     .fallback(|| async {
         ApiError::new(
@@ -136,6 +152,9 @@ pub fn app(state: AppState) -> Router {
     .layer(tower_http::limit::RequestBodyLimitLayer::new(1024 * 1024))
     // Added after the 1 MiB limit, so that only the upload routes accept more.
     .merge(uploads())
+    // Outside the body limits: it reads the few small sign-in and look-up forms itself.
+    .layer(axum::middleware::from_fn_with_state(state.clone(), crate::ratelimit::limit))
+    .layer(axum::middleware::from_fn_with_state(state.clone(), crate::security::headers))
     .layer(tower_http::trace::TraceLayer::new_for_http())
     .with_state(state)
 }
@@ -162,6 +181,13 @@ pub fn pages() -> Router<AppState> {
         .route(pages::confirmation::PATH, get(pages::confirmation::show_confirmation))
         .route("/can-bo/dang-nhap", get(pages::staff_sign_in::show_sign_in).post(pages::staff_sign_in::sign_in_staff))
         .route("/can-bo/dang-xuat", post(pages::staff_sign_in::sign_out_staff))
+        // Sign-in with OpenID Connect: citizens (VNeID) and, when configured, staff.
+        .route("/dang-nhap/vneid", get(crate::oidc::citizen::start_citizen))
+        .route(crate::oidc::config::CITIZEN_CALLBACK, get(crate::oidc::citizen::citizen_callback))
+        .route("/dang-xuat", post(crate::oidc::citizen::sign_out_citizen))
+        .route(crate::oidc::citizen::MY_DOSSIERS, get(pages::my_dossiers::show_my_dossiers))
+        .route("/can-bo/dang-nhap/oidc", get(crate::oidc::staff::start_staff))
+        .route(crate::oidc::config::STAFF_CALLBACK, get(crate::oidc::staff::staff_callback))
         .route("/can-bo", get(pages::inbox::show_inbox))
         .route("/can-bo/ho-so/{code}", get(pages::staff_dossier::show_staff_dossier))
         .route("/can-bo/ho-so/{code}/{command}", post(pages::staff_dossier::act_on_dossier))
@@ -183,7 +209,13 @@ pub fn pages() -> Router<AppState> {
         .route("/can-bo/tiep-nhan", get(pages::intake::show_intake))
         .route("/can-bo/so-theo-doi", get(pages::register::show_register))
         .route("/can-bo/tong-quan", get(pages::dashboard::show_dashboard))
-        .route("/can-bo/quan-tri/can-bo", get(pages::admin::show_staff).post(pages::admin::create_staff))
+        .route("/can-bo/quan-tri/can-bo", get(pages::admin_staff::show_staff).post(pages::admin_staff::create_staff))
+        .route(
+            "/can-bo/quan-tri/can-bo/{id}",
+            get(pages::admin_staff::show_account).post(pages::admin_staff::update_account),
+        )
+        .route("/can-bo/quan-tri/can-bo/{id}/trang-thai", post(pages::admin_staff::set_active))
+        .route("/can-bo/quan-tri/nhat-ky", get(pages::admin_audit::show_audit))
         .route("/can-bo/quan-tri/lich", get(pages::admin::show_calendar).post(pages::admin::add_amendment))
         .route("/can-bo/quan-tri/don-vi", get(pages::admin::show_units))
         .route("/can-bo/quan-tri/don-vi/{code}", post(pages::admin::update_unit))
@@ -193,9 +225,23 @@ pub fn pages() -> Router<AppState> {
             get(pages::admin_catalog::show_procedure).post(pages::admin_catalog::save_procedure),
         )
         .route("/can-bo/so-theo-doi/xuat/{format}", get(pages::register::export_register))
+        .route("/can-bo/mau-thong-bao", get(pages::notify_templates::show_templates))
+        .route(
+            "/can-bo/mau-thong-bao/{kind}",
+            get(pages::notify_templates::show_template).post(pages::notify_templates::act_on_template),
+        )
         .route("/can-bo/dong-bo", get(pages::sync::show_sync))
+        .route("/can-bo/tro-ly", get(pages::assistant::show_queue))
+        .route("/can-bo/tro-ly/{id}", get(pages::assistant::show_reply).post(pages::assistant::send_reply))
         .route("/can-bo/dong-bo/{id}/gui-lai", post(pages::sync::replay_dead))
         .route("/can-bo/dong-bo/ho-so/{code}/gui-lai", post(pages::sync::repush))
+        .route("/ho-tro-cong-dong", get(pages::support_public::show_support_days))
+        .route(pages::support::PATH, get(pages::support::show_support))
+        .route("/can-bo/ho-tro-cong-dong/khu-pho", post(pages::support::add_neighborhood))
+        .route("/can-bo/ho-tro-cong-dong/nguoi-ho-tro", post(pages::support::add_helper))
+        .route("/can-bo/ho-tro-cong-dong/buoi", post(pages::support::add_session))
+        .route("/can-bo/ho-tro-cong-dong/ghi-nhan", post(pages::support::attribute_online))
+        .route("/can-bo/ho-tro-cong-dong/bao-cao", get(pages::support_report::show_support_report))
         .route("/static/motcua.css", get(pages::assets::stylesheet))
         .layer(axum::middleware::from_fn(pages::page_layer))
 }

@@ -23,6 +23,12 @@ pub struct AppState {
     pub payments: Arc<crate::payments::Gateways>,
     /// Where the national portal reports a period, for reconciliation (`None`: sync is off).
     pub sync_report: Option<Arc<crate::sync::reconcile::PortalReport>>,
+    /// Security headers, `/metrics` access, rate limits, integrity warnings (`MOTCUA_*` settings).
+    pub hardening: Arc<crate::security::Hardening>,
+    /// OpenID Connect providers for citizens (VNeID) and staff (none configured: no such sign-in).
+    pub sign_in: Arc<crate::oidc::SignIns>,
+    /// The Zalo OA assistant (`None`: not configured; the webhook answers 503).
+    pub assistant: Option<Arc<crate::assistant::Assistant>>,
 }
 
 /// The holiday data (embedded rules + the database's amendments) and the working calendars
@@ -47,12 +53,33 @@ impl AppState {
             }),
             payments: Arc::new(crate::payments::Gateways::default()),
             sync_report: None,
+            hardening: Arc::new(crate::security::Hardening::from_env().unwrap_or_else(|e| panic!("{e}"))),
+            sign_in: Arc::new(crate::oidc::SignIns::default()),
+            assistant: None,
         }
+    }
+
+    /// The same state answering the Zalo OA configured by `cfg`.
+    pub fn with_assistant(mut self, cfg: crate::assistant::ZaloConfig) -> AppState {
+        self.assistant = Some(Arc::new(crate::assistant::Assistant::new(cfg)));
+        self
+    }
+
+    /// The same state with these hardening settings (tests, embedders).
+    pub fn with_hardening(mut self, hardening: crate::security::Hardening) -> AppState {
+        self.hardening = Arc::new(hardening);
+        self
     }
 
     /// The same state reconciling with the portal that reports at `report`.
     pub fn with_sync_report(mut self, report: crate::sync::reconcile::PortalReport) -> AppState {
         self.sync_report = Some(Arc::new(report));
+        self
+    }
+
+    /// The same state signing people in with these OpenID Connect providers.
+    pub fn with_sign_in(mut self, sign_in: crate::oidc::SignIns) -> AppState {
+        self.sign_in = Arc::new(sign_in);
         self
     }
 

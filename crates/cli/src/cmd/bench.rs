@@ -35,9 +35,14 @@ pub struct Args {
     index: super::bench_index::IndexArgs,
     #[command(flatten)]
     notify: super::bench_notify::NotifyArgs,
+    #[command(flatten)]
+    assistant: super::bench_assistant::AssistantArgs,
 }
 
 pub async fn run(args: Args) -> anyhow::Result<()> {
+    if args.assistant.assistant {
+        return super::bench_assistant::run(&args.postgres, &args.assistant).await;
+    }
     if args.notify.notify {
         return super::bench_notify::run(&args.postgres, &args.notify).await;
     }

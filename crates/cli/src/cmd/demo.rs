@@ -34,6 +34,7 @@ pub async fn run(listen: &str, data: &Path, no_serve: bool, sync: &cmd::serve::S
     } else {
         println!("Dữ liệu demo đã có sẵn / demo data already present: nothing regenerated.");
     }
+    seed_support_days(&db).await?;
     print_accounts(&db).await?;
     println!("Cơ sở dữ liệu / database: {url}");
     if no_serve {
@@ -166,6 +167,48 @@ async fn seed(db: &Db) -> anyhow::Result<()> {
     let n = simulate::run(db, &plan, |n| eprint!("\r  {n} hồ sơ / dossiers…")).await?;
     eprintln!();
     println!("Đã tạo {n} hồ sơ / created {n} dossiers.");
+    Ok(())
+}
+
+/// Phường An Hội's community support days: three neighborhoods, helpers of the youth union,
+/// the women's union and the veterans, and a Friday-morning session (once; kept on later runs).
+async fn seed_support_days(db: &Db) -> anyhow::Result<()> {
+    use motcua_domain::ports::SupportStore;
+    use motcua_domain::support::{NewHelper, NewNeighborhood, NewSession, SessionInput};
+    let unit = UnitCode::parse("28777")?;
+    if !db.neighborhoods(&unit).await?.is_empty() {
+        return Ok(());
+    }
+    for (name, note) in [("Khu phố 1", ""), ("Khu phố 3", "Nhiều người cao tuổi"), ("Khu phố 5", "Hộ cận nghèo")]
+    {
+        db.add_neighborhood(&NewNeighborhood::parse(&unit, name, note)?).await?;
+    }
+    for (name, org, phone) in [
+        ("Trần Minh Khoa", "staff", ""),
+        ("Nguyễn Thị Thu Hà", "youth_union", "0912345001"),
+        ("Lê Thị Hồng", "womens_union", ""),
+        ("Phạm Văn Sáu", "veterans", ""),
+    ] {
+        db.add_helper(&NewHelper::parse(&unit, name, org, phone)?).await?;
+    }
+    let hoods = db.neighborhoods(&unit).await?;
+    let helpers = db.helpers(&unit).await?;
+    let ids: Vec<String> = helpers.iter().map(|h| h.id.to_string()).collect();
+    let today = Utc::now().with_timezone(&FixedOffset::east_opt(7 * 3600).expect("UTC+7")).date_naive();
+    let (first, last) = ((today - Duration::days(92)).to_string(), (today + Duration::days(365)).to_string());
+    let hood = hoods.iter().find(|n| n.name == "Khu phố 3").map(|n| n.id.to_string()).unwrap_or_default();
+    let input = SessionInput {
+        neighborhood: &hood,
+        place: "Nhà văn hóa khu phố 3",
+        weekday: "fri",
+        first: &first,
+        last: &last,
+        start: "07:30",
+        end: "11:00",
+        helpers: ids.iter().map(String::as_str).collect(),
+    };
+    db.add_session(&NewSession::parse(&unit, &input, &hoods, &helpers)?).await?;
+    println!("Ngày hỗ trợ cộng đồng / support days: Khu phố 3, Thứ Sáu 07:30–11:00 (/ho-tro-cong-dong)");
     Ok(())
 }
 

@@ -1,6 +1,8 @@
 //! One file per subcommand.
 
+pub mod backup;
 pub mod bench;
+pub mod bench_assistant;
 pub mod bench_index;
 pub mod bench_notify;
 pub mod bench_pages;
@@ -11,7 +13,9 @@ pub mod demo;
 pub mod fake_dancu;
 pub mod fake_portal;
 pub mod fake_sms;
+pub mod fake_zns;
 pub mod fake_vnpay;
+pub mod fake_zalo;
 pub mod import;
 pub mod reconcile;
 pub mod serve;

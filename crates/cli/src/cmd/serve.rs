@@ -154,13 +154,28 @@ pub async fn serve_with_sync(
         None => motcua_web::payments::Gateways::from_env()?,
     };
     let state = state.with_payments(payments);
+    // Sign-in with OpenID Connect (MOTCUA_OIDC_*: citizens through VNeID; MOTCUA_STAFF_OIDC_*: staff).
+    let state = state.with_sign_in(motcua_web::oidc::SignIns::from_env()?);
     let reconciler = (!state.payments.is_empty()).then(|| motcua_web::payments::reconcile::spawn(state.clone()));
     // Citizen notifications (MOTCUA_SMTP_URL, MOTCUA_SMS_URL): the sending worker.
     let notifier = match motcua_web::notify::NotifyConfig::from_env().map_err(anyhow::Error::msg)? {
         Some(cfg) => Some(motcua_web::notify::spawn(db.clone(), state.clock.clone(), cfg).map_err(anyhow::Error::msg)?),
         None => None,
     };
+    // The Zalo OA assistant (MOTCUA_ZALO_APP_ID, _OA_SECRET, _UNIT): the webhook and the reply worker.
+    let (state, zalo) = match motcua_web::assistant::ZaloConfig::from_env().map_err(anyhow::Error::msg)? {
+        Some(cfg) => {
+            tracing::info!(app_id = %cfg.app_id, unit = %cfg.unit, "Zalo OA assistant on");
+            let w = motcua_web::assistant::worker::spawn(db.clone(), state.clock.clone(), cfg.clone())
+                .map_err(anyhow::Error::msg)?;
+            (state.with_assistant(cfg), Some(w))
+        }
+        None => (state, None),
+    };
     let served = motcua_web::serve(listener, state, shutdown_signal()).await;
+    if let Some(z) = zalo {
+        z.abort();
+    }
     if let Some(n) = notifier {
         n.abort();
     }

@@ -5,6 +5,7 @@
 
 use super::EventKind;
 use crate::error::Described;
+use crate::support::SupportRef;
 
 const MAX_TEXT: usize = 200;
 
@@ -13,6 +14,7 @@ const MAX_TEXT: usize = 200;
 pub struct Assistance {
     helper: String,
     session: String,
+    support: Option<SupportRef>,
 }
 
 /// Why the assistance note was not accepted.
@@ -60,12 +62,18 @@ impl Assistance {
         if session.chars().count() > MAX_TEXT {
             return Err(AssistanceError::Session);
         }
-        Ok(Assistance { helper: helper.into(), session: session.into() })
+        Ok(Assistance { helper: helper.into(), session: session.into(), support: None })
+    }
+
+    /// Attributed to a checked session occurrence and helper ([`SupportRef::check`]).
+    pub fn attributed(mut self, support: SupportRef) -> Assistance {
+        self.support = Some(support);
+        self
     }
 
     /// The event recording it.
     pub fn event(&self) -> EventKind {
-        EventKind::Assisted { helper: self.helper.clone(), session: self.session.clone() }
+        EventKind::Assisted { helper: self.helper.clone(), session: self.session.clone(), support: self.support }
     }
 }
 
@@ -82,8 +90,29 @@ mod tests {
         assert_eq!(
             a.event(),
             EventKind::Assisted {
-                helper: "Lê Văn An".into(), session: "Ngày hỗ trợ cộng đồng 28/11".into()
+                helper: "Lê Văn An".into(),
+                session: "Ngày hỗ trợ cộng đồng 28/11".into(),
+                support: None
             }
         );
+    }
+
+    #[test]
+    fn an_attribution_is_kept_and_old_events_read_without_one() {
+        use crate::support::{HelperId, SessionId};
+        let at = SupportRef {
+            session: SessionId(3),
+            date: chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap(),
+            helper: HelperId(7),
+        };
+        let kind = Assistance::parse("Lê Văn An", "Khu phố 3").unwrap().attributed(at).event();
+        let json = serde_json::to_string(&kind).unwrap();
+        assert!(json.contains("\"support\":{\"session\":3,\"date\":\"2026-11-27\",\"helper\":7}"), "{json}");
+        assert_eq!(serde_json::from_str::<EventKind>(&json).unwrap(), kind);
+        // An event written before attribution existed reads back, and serialises byte for byte
+        // as it was (its hash depends on it).
+        let old = r#"{"type":"assisted","helper":"Lê Văn An","session":""}"#;
+        let back: EventKind = serde_json::from_str(old).unwrap();
+        assert_eq!(serde_json::to_string(&back).unwrap(), old);
     }
 }

@@ -73,10 +73,14 @@ pub enum EventKind {
         new_due_at: DateTime<Utc>,
         reason: String,
     },
-    /// The submission was made with help: who helped, at which community support session.
+    /// The submission was made with help: who helped, at which community support session;
+    /// `support` attributes it to a scheduled session occurrence and a registered helper
+    /// (absent in older events and for help noted at the counter, so their hashes are unchanged).
     Assisted {
         helper: String,
         session: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        support: Option<crate::support::SupportRef>,
     },
     /// A payment of the dossier's fees changed state; a verified online payment sets the 766 flag.
     PaymentRecorded {

@@ -1,14 +1,15 @@
 //! The indicators of DOMAIN.md §1.2, counted with the rules of §1.3 and scored with §1.4.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
 use super::config::{Attribution, Formula, IndexConfig, IndicatorCode, IndicatorConfig, Level, NotApplicableScoring};
 use super::facts::{DossierFacts, IndexInputs, PetitionFacts, ProcedureFacts};
+use super::kernel::{Bits, Ctx, Row, SLOTS, Slot, Tally};
 use super::period::Period;
-use super::progress::progress;
-use super::report::{GroupReport, IndexReport, IndicatorReport, IndicatorState, Part, ProgressCounts};
+use super::report::{GroupReport, IndexReport, IndicatorReport, IndicatorState, Part};
+use crate::catalog::ProcedureCode;
 use crate::dossier::DossierCode;
 use crate::unit::UnitCode;
 
@@ -32,7 +33,9 @@ pub fn compute(
     report(cfg, unit, level, &facts, &petitions, &inputs.procedures, period, now)
 }
 
-/// The province's own index and each commune's, from one read of the province's facts.
+/// The province's own index and each commune's, from one read of the province's facts, with
+/// every list of lost dossiers; the ranking needs only the figures
+/// ([`super::table::compute_province_figures`], much faster).
 pub fn compute_province(
     cfg: &IndexConfig,
     province: &UnitCode,
@@ -77,33 +80,8 @@ pub(crate) fn attributed<'a>(cfg: &IndexConfig, f: &'a DossierFacts) -> &'a Unit
     }
 }
 
-/// The facts one computation looks at.
-struct Scope<'a> {
-    cfg: &'a IndexConfig,
-    facts: &'a [&'a DossierFacts],
-    petitions: &'a [&'a PetitionFacts],
-    procedures: &'a [ProcedureFacts],
-    period: &'a Period,
-    /// The period's cut: its end, or `now` while it runs.
-    as_of: DateTime<Utc>,
-    /// What is known: end statuses recorded by then count, even after the period.
-    now: DateTime<Utc>,
-    /// The period's first instant and the first instant after it.
-    start: DateTime<Utc>,
-    end: DateTime<Utc>,
-}
-
-impl Scope<'_> {
-    /// Dossiers received in the period (by receipt date), up to `as_of`.
-    fn received(&self) -> impl Iterator<Item = &&DossierFacts> {
-        self.facts.iter().filter(|f| f.received_at.is_some_and(|r| self.start <= r && r < self.end && r <= self.as_of))
-    }
-
-    /// A PAKN sent in the period, up to `as_of`.
-    fn in_period(&self, p: &PetitionFacts) -> bool {
-        self.start <= p.submitted_at && p.submitted_at < self.end && p.submitted_at <= self.as_of
-    }
-}
+/// The lost dossiers of each kernel slot, in code order.
+type Lists = [Vec<DossierCode>; SLOTS];
 
 #[expect(clippy::too_many_arguments, reason = "one call site per level; a struct would only rename them")]
 fn report(
@@ -116,10 +94,36 @@ fn report(
     period: &Period,
     now: DateTime<Utc>,
 ) -> IndexReport {
+    let mut index: HashMap<&ProcedureCode, u32> = HashMap::with_capacity(procedures.len());
+    for (i, p) in procedures.iter().enumerate() {
+        index.entry(&p.code).or_insert(i as u32);
+    }
+    let ctx = Ctx::new(cfg, period.start(), period.end(), period.end().min(now), now);
+    let mut tally = Tally::default();
+    let mut lost: [Vec<u32>; SLOTS] = Default::default();
+    for (i, f) in facts.iter().enumerate() {
+        let row = Row::of(f, 0, index.get(&f.procedure).copied().unwrap_or(u32::MAX));
+        tally.visit(&ctx, &row, |s| lost[s as usize].push(i as u32));
+    }
+    let lists: Lists = lost.map(|l| l.into_iter().map(|i| facts[i as usize].code.clone()).collect());
+    figures(cfg, unit, level, &tally, Some(lists), petitions, procedures, period, now)
+}
+
+/// The report of one unit from its tally (and, for the drill-down, its lists of lost dossiers).
+#[expect(clippy::too_many_arguments, reason = "the two callers pass what they hold")]
+pub(crate) fn figures(
+    cfg: &IndexConfig,
+    unit: &UnitCode,
+    level: Level,
+    tally: &Tally,
+    mut lists: Option<Lists>,
+    petitions: &[&PetitionFacts],
+    procedures: &[ProcedureFacts],
+    period: &Period,
+    now: DateTime<Utc>,
+) -> IndexReport {
     let as_of = period.end().min(now);
-    let scope =
-        Scope { cfg, facts, petitions, procedures, period, as_of, now, start: period.start(), end: period.end() };
-    let mut counts = ProgressCounts::default();
+    let scope = Scope { tally, petitions, procedures, as_of, now, start: period.start(), end: period.end() };
     let groups: Vec<GroupReport> = cfg
         .groups
         .iter()
@@ -132,9 +136,10 @@ fn report(
                     item: i.item,
                     group: g.code.clone(),
                     name_vi: i.name_vi.clone(),
+                    name_en: i.name_en.clone(),
                     max_points: i.max,
                     state: if i.scope.contains(&level) {
-                        indicator(&scope, i, &mut counts)
+                        indicator(&scope, i, &mut lists)
                     } else {
                         not_applicable(cfg.not_applicable, i.max)
                     },
@@ -143,6 +148,7 @@ fn report(
             GroupReport {
                 code: g.code.clone(),
                 name_vi: g.name_vi.clone(),
+                name_en: g.name_en.clone(),
                 max_points: g.max,
                 // `+ 0.0`: an empty f64 sum is -0.0.
                 points: indicators.iter().filter_map(IndicatorReport::points).sum::<f64>() + 0.0,
@@ -162,27 +168,52 @@ fn report(
         scored_max: groups.iter().flat_map(|g| &g.indicators).map(IndicatorReport::scored_max).sum(),
         missing_max: groups.iter().map(|g| g.missing_max).sum(),
         groups,
-        progress: counts,
+        progress: tally.progress.clone(),
+    }
+}
+
+/// What one unit's report is made from.
+struct Scope<'a> {
+    tally: &'a Tally,
+    petitions: &'a [&'a PetitionFacts],
+    procedures: &'a [ProcedureFacts],
+    /// The period's cut: its end, or `now` while it runs.
+    as_of: DateTime<Utc>,
+    /// What is known: end statuses recorded by then count, even after the period.
+    now: DateTime<Utc>,
+    /// The period's first instant and the first instant after it.
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+}
+
+impl Scope<'_> {
+    /// A PAKN sent in the period, up to `as_of`.
+    fn in_period(&self, p: &PetitionFacts) -> bool {
+        self.start <= p.submitted_at && p.submitted_at < self.end && p.submitted_at <= self.as_of
     }
 }
 
 fn not_applicable(rule: NotApplicableScoring, max: f64) -> IndicatorState {
-    let (points, counted_in_max, how) = match rule {
-        NotApplicableScoring::Full => (max, true, "được tính đủ điểm"),
-        NotApplicableScoring::Zero => (0.0, true, "không được điểm"),
-        NotApplicableScoring::Excluded => (0.0, false, "không tính vào tổng điểm tối đa"),
+    let (points, counted_in_max, how, how_en) = match rule {
+        NotApplicableScoring::Full => (max, true, "được tính đủ điểm", "it scores full points"),
+        NotApplicableScoring::Zero => (0.0, true, "không được điểm", "it scores no points"),
+        NotApplicableScoring::Excluded => {
+            (0.0, false, "không tính vào tổng điểm tối đa", "it is left out of the maximum")
+        }
     };
     IndicatorState::NotApplicable {
         points,
         counted_in_max,
         explanation_vi: format!("Chỉ tiêu không áp dụng cho cấp này; theo cấu hình, {how}."),
+        explanation_en: format!("This indicator does not apply at this level; as configured, {how_en}."),
     }
 }
 
-fn missing(inputs: &[&str], why: &str) -> IndicatorState {
+fn missing(inputs: &[&str], why: &str, why_en: &str) -> IndicatorState {
     IndicatorState::Missing {
         inputs: inputs.iter().map(|s| s.to_string()).collect(),
         explanation_vi: format!("Motcua chưa có dữ liệu đầu vào của chỉ tiêu này: {why}. Chưa thể tính điểm."),
+        explanation_en: format!("Motcua does not hold this indicator's inputs yet: {why_en}. No score is shown."),
     }
 }
 
@@ -215,22 +246,23 @@ fn tally<T, K>(scope: impl Iterator<Item = T>, hit: impl Fn(&T) -> bool, key: im
     (num, den, lost)
 }
 
-fn ratio<'a>(
-    i: &IndicatorConfig,
-    scope: impl Iterator<Item = &'a &'a DossierFacts>,
-    hit: impl Fn(&DossierFacts) -> bool,
-) -> IndicatorState {
-    let (num, den, lost) = tally(scope, |f| hit(f), |f| f.code.clone());
-    let (rate, points) = points(&i.formula, i.max, num, den);
+fn scored(num: u64, den: u64, points: (Option<f64>, f64), lost: Vec<DossierCode>) -> IndicatorState {
     IndicatorState::Scored {
         numerator: num,
         denominator: den,
-        rate,
-        points,
+        rate: points.0,
+        points: points.1,
         parts: Vec::new(),
         lost,
         lost_petitions: Vec::new(),
     }
+}
+
+/// A dossier ratio counted by the kernel in `slot`, with its lost dossiers when listed.
+fn ratio(s: &Scope, i: &IndicatorConfig, slot: Slot, lists: &mut Option<Lists>) -> IndicatorState {
+    let (num, den) = (s.tally.num[slot as usize], s.tally.den[slot as usize]);
+    let lost = lists.as_mut().map(|l| std::mem::take(&mut l[slot as usize])).unwrap_or_default();
+    scored(num, den, points(&i.formula, i.max, num, den), lost)
 }
 
 /// A PAKN ratio: the ones that miss `hit` are the lost ones.
@@ -253,17 +285,35 @@ fn petitions<'a>(
     }
 }
 
-fn indicator(s: &Scope, i: &IndicatorConfig, counts: &mut ProgressCounts) -> IndicatorState {
+fn indicator(s: &Scope, i: &IndicatorConfig, lists: &mut Option<Lists>) -> IndicatorState {
     use IndicatorCode::*;
     let (as_of, now) = (s.as_of, s.now);
     match i.code {
-        PublishOnTime => missing(&["ngày công bố TTHC theo quyết định của tỉnh"], "ngày công bố thủ tục hành chính"),
-        PublicUpdateOnTime => missing(&["ngày cập nhật, công khai TTHC trên CSDLQG"], "ngày công khai thủ tục"),
-        PublicContentFull => missing(&["nội dung công khai 7 bộ phận của TTHC"], "nội dung công khai thủ tục"),
-        DossierSync => missing(&["xác nhận đồng bộ hồ sơ với Cổng DVCQG"], "kết quả đồng bộ hồ sơ lên Cổng DVCQG"),
-        ElectronicCertifiedCopy => {
-            missing(&["danh sách xã cung cấp chứng thực bản sao điện tử"], "dịch vụ chứng thực điện tử")
-        }
+        PublishOnTime => missing(
+            &["ngày công bố TTHC theo quyết định của tỉnh"],
+            "ngày công bố thủ tục hành chính",
+            "the publication dates of the procedures",
+        ),
+        PublicUpdateOnTime => missing(
+            &["ngày cập nhật, công khai TTHC trên CSDLQG"],
+            "ngày công khai thủ tục",
+            "the dates the procedures were made public",
+        ),
+        PublicContentFull => missing(
+            &["nội dung công khai 7 bộ phận của TTHC"],
+            "nội dung công khai thủ tục",
+            "the published content of the procedures",
+        ),
+        DossierSync => missing(
+            &["xác nhận đồng bộ hồ sơ với Cổng DVCQG"],
+            "kết quả đồng bộ hồ sơ lên Cổng DVCQG",
+            "the results of synchronising dossiers with the National Portal",
+        ),
+        ElectronicCertifiedCopy => missing(
+            &["danh sách xã cung cấp chứng thực bản sao điện tử"],
+            "dịch vụ chứng thực điện tử",
+            "the electronic certification service",
+        ),
         PetitionProcessingOnTime => {
             petitions(i, s.petitions.iter().filter(|p| s.in_period(p)), |p| p.on_time(as_of, now))
         }
@@ -274,98 +324,85 @@ fn indicator(s: &Scope, i: &IndicatorConfig, counts: &mut ProgressCounts) -> Ind
             })
         }
         // 100% − (overdue % + % rated dissatisfied or with a complaint), one count per dossier.
-        DossierReceivingSatisfaction => {
-            let (rule, worst) = (s.cfg.early_rule, s.cfg.dissatisfied_at_most);
-            ratio(i, s.received(), |f| !f.late(rule, as_of, now) && !f.complaint && f.rating.is_none_or(|r| r > worst))
-        }
-        OnTime => {
-            let p = progress(s.cfg, s.facts, s.period, as_of, now);
-            *counts = p.counts;
-            let (rate, points) = points(&i.formula, i.max, p.numerator, p.denominator);
-            IndicatorState::Scored {
-                numerator: p.numerator,
-                denominator: p.denominator,
-                rate,
-                points,
-                parts: Vec::new(),
-                lost: p.lost,
-                lost_petitions: Vec::new(),
-            }
-        }
+        DossierReceivingSatisfaction => ratio(s, i, Slot::ReceivingSatisfaction, lists),
+        // Settled early or on time + in progress within time, over the dossiers in scope.
+        OnTime => ratio(s, i, Slot::OnTime, lists),
         // Online dossiers of fully-online procedures, with an e-result where the result is paper.
-        OnlineFullProcess => ratio(i, s.received().filter(|f| f.fully_online_procedure), |f| {
-            f.channel == crate::dossier::Channel::Online && (!f.paper_result || f.electronic_result)
-        }),
-        OriginalResultAvailable => {
-            ratio(i, s.received().filter(|f| f.paper_result && f.settled_with_result(now)), |f| f.electronic_result)
-        }
+        OnlineFullProcess => ratio(s, i, Slot::OnlineFullProcess, lists),
+        OriginalResultAvailable => ratio(s, i, Slot::OriginalResult, lists),
         // Digitised components, and an e-result once a paper-result dossier is settled.
-        SoHoaGiayToGiaiQuyet => ratio(i, s.received(), |f| {
-            f.digitized && (!f.paper_result || !f.settled_with_result(now) || f.electronic_result)
-        }),
-        ReusedDigitizedData => ratio(i, s.received(), |f| f.reused),
-        SyncedWithDvcqgPersonalStorage => ratio(i, s.received(), |f| f.from_citizen_store),
-        CitizenDataConnectedDossier => ratio(i, s.received(), |f| f.identity_verified),
+        SoHoaGiayToGiaiQuyet => ratio(s, i, Slot::SoHoa, lists),
+        ReusedDigitizedData => ratio(s, i, Slot::Reused, lists),
+        SyncedWithDvcqgPersonalStorage => ratio(s, i, Slot::CitizenStore, lists),
+        CitizenDataConnectedDossier => ratio(s, i, Slot::CitizenDossier, lists),
         CitizenDataConnectedFormality => {
-            let used: BTreeSet<_> = s.received().filter(|f| f.identity_verified).map(|f| &f.procedure).collect();
             let den = s.procedures.len() as u64;
-            let num = s.procedures.iter().filter(|p| used.contains(&p.code)).count() as u64;
-            let (rate, points) = points(&i.formula, i.max, num, den);
-            IndicatorState::Scored {
-                numerator: num,
-                denominator: den,
-                rate,
-                points,
-                parts: Vec::new(),
-                lost: Vec::new(),
-                lost_petitions: Vec::new(),
-            }
+            let num = used(s, &s.tally.verified, |_| true);
+            scored(num, den, points(&i.formula, i.max, num, den), Vec::new())
         }
-        OnlinePayment => payment(s, i),
+        OnlinePayment => payment(s, i, lists),
     }
 }
 
+/// The procedures of the catalog (meeting `keep`) whose first index is in `set`.
+fn used(s: &Scope, set: &Bits, keep: impl Fn(&ProcedureFacts) -> bool) -> u64 {
+    let mut first: HashMap<&ProcedureCode, u32> = HashMap::with_capacity(s.procedures.len());
+    for (i, p) in s.procedures.iter().enumerate() {
+        first.entry(&p.code).or_insert(i as u32);
+    }
+    s.procedures.iter().filter(|p| keep(p) && set.contains(first[&p.code])).count() as u64
+}
+
 /// §1.4: dossiers·A + min(cap, procedures_paid·B) + procedures_used·C, capped at the maximum.
-fn payment(s: &Scope, i: &IndicatorConfig) -> IndicatorState {
+fn payment(s: &Scope, i: &IndicatorConfig, lists: &mut Option<Lists>) -> IndicatorState {
     let Formula::Payment { dossiers, procedures_paid, procedures_paid_cap, procedures_used } = i.formula else {
-        return ratio(i, s.received().filter(|f| f.has_fee && f.fee_total > 0), |f| f.online_payment > 0);
+        return ratio(s, i, Slot::Payment, lists);
     };
-    let owing: Vec<&&DossierFacts> = s.received().filter(|f| f.has_fee && f.fee_total > 0).collect();
-    let paid: Vec<&DossierCode> = owing.iter().filter(|f| f.online_payment > 0).map(|f| &f.code).collect();
-    let fee_procedures: Vec<&ProcedureFacts> = s.procedures.iter().filter(|p| p.has_fee).collect();
-    let with_paid: BTreeSet<_> = owing.iter().filter(|f| f.online_payment > 0).map(|f| &f.procedure).collect();
-    let with_dossiers: BTreeSet<_> = s.received().filter(|f| f.has_fee).map(|f| &f.procedure).collect();
-    let nf = fee_procedures.len() as u64;
-    let b = fee_procedures.iter().filter(|p| with_paid.contains(&p.code)).count() as u64;
-    let c = fee_procedures.iter().filter(|p| with_dossiers.contains(&p.code)).count() as u64;
+    let (paid, owing) = (s.tally.num[Slot::Payment as usize], s.tally.den[Slot::Payment as usize]);
+    let nf = s.procedures.iter().filter(|p| p.has_fee).count() as u64;
+    let b = used(s, &s.tally.paid, |p| p.has_fee);
+    let c = used(s, &s.tally.with_dossiers, |p| p.has_fee);
     let rate = |n: u64, d: u64| (d > 0).then(|| n as f64 / d as f64);
-    let part = |name: &str, n: u64, d: u64, p: f64| Part {
+    let part = |name: &str, name_en: &str, n: u64, d: u64, p: f64| Part {
         name_vi: name.into(),
+        name_en: name_en.into(),
         numerator: n,
         denominator: d,
         rate: rate(n, d),
         points: p,
     };
-    let pa = dossiers * rate(paid.len() as u64, owing.len() as u64).unwrap_or(0.0);
+    let pa = dossiers * rate(paid, owing).unwrap_or(0.0);
     let pb = (procedures_paid * rate(b, nf).unwrap_or(0.0)).min(procedures_paid_cap);
     let pc = procedures_used * rate(c, nf).unwrap_or(0.0);
-    let lost: Vec<DossierCode> = owing.iter().filter(|f| f.online_payment == 0).map(|f| f.code.clone()).collect();
     IndicatorState::Scored {
-        numerator: paid.len() as u64,
-        denominator: owing.len() as u64,
-        rate: rate(paid.len() as u64, owing.len() as u64),
+        numerator: paid,
+        denominator: owing,
+        rate: rate(paid, owing),
         points: (pa + pb + pc).clamp(0.0, i.max),
         parts: vec![
             part(
                 "A: hồ sơ thanh toán trực tuyến / hồ sơ có nghĩa vụ tài chính",
-                paid.len() as u64,
-                owing.len() as u64,
+                "A: dossiers paid online / dossiers with a financial obligation",
+                paid,
+                owing,
                 pa,
             ),
-            part("B: TTHC có phí đã có thanh toán trực tuyến / TTHC có phí", b, nf, pb),
-            part("C: TTHC có phí đã phát sinh hồ sơ / TTHC có phí", c, nf, pc),
+            part(
+                "B: TTHC có phí đã có thanh toán trực tuyến / TTHC có phí",
+                "B: fee-bearing procedures with an online payment / fee-bearing procedures",
+                b,
+                nf,
+                pb,
+            ),
+            part(
+                "C: TTHC có phí đã phát sinh hồ sơ / TTHC có phí",
+                "C: fee-bearing procedures with dossiers / fee-bearing procedures",
+                c,
+                nf,
+                pc,
+            ),
         ],
-        lost,
+        lost: lists.as_mut().map(|l| std::mem::take(&mut l[Slot::Payment as usize])).unwrap_or_default(),
         lost_petitions: Vec::new(),
     }
 }

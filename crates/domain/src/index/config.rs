@@ -127,6 +127,9 @@ pub struct IndicatorConfig {
     pub code: IndicatorCode,
     pub item: u32,
     pub name_vi: String,
+    /// The English name (the pages in English); required by validation.
+    #[serde(default)]
+    pub name_en: String,
     pub max: f64,
     pub formula: Formula,
     pub scope: Vec<Level>,
@@ -137,6 +140,8 @@ pub struct IndicatorConfig {
 pub struct GroupConfig {
     pub code: String,
     pub name_vi: String,
+    #[serde(default)]
+    pub name_en: String,
     pub max: f64,
     pub indicators: Vec<IndicatorConfig>,
 }
@@ -224,6 +229,9 @@ impl IndexConfig {
         }
         let mut seen = HashSet::new();
         for g in &self.groups {
+            if g.name_en.trim().is_empty() || g.indicators.iter().any(|i| i.name_en.trim().is_empty()) {
+                return Err(format!("group {} or one of its indicators has no English name (name_en)", g.code));
+            }
             let sum: f64 = g.indicators.iter().map(|i| i.max).sum();
             if !close(sum, g.max) {
                 return Err(format!("indicators of {} sum to {sum}, not {}", g.code, g.max));

@@ -13,6 +13,9 @@ use crate::unit::UnitCode;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProcedureFacts {
     pub code: ProcedureCode,
+    /// Lĩnh vực (the reports by field).
+    #[serde(default)]
+    pub field: String,
     /// A non-zero fee is possible (the payment indicator counts only these).
     pub has_fee: bool,
     /// The result is a paper document (the e-result indicators count only these).
@@ -25,6 +28,7 @@ impl ProcedureFacts {
     pub fn of(p: &Procedure) -> ProcedureFacts {
         ProcedureFacts {
             code: p.code.clone(),
+            field: p.field.clone(),
             has_fee: p.has_fee(),
             paper_result: p.result_kind == ResultKind::Paper,
             fully_online: p.online_level == OnlineLevel::Full,
@@ -37,6 +41,9 @@ impl ProcedureFacts {
 pub struct DossierFacts {
     pub code: DossierCode,
     pub procedure: ProcedureCode,
+    /// The procedure's field (lĩnh vực); empty when the procedure is not in the catalog.
+    #[serde(default)]
+    pub field: String,
     pub receiving_unit: UnitCode,
     pub handling_unit: UnitCode,
     pub channel: Channel,
@@ -77,6 +84,7 @@ impl DossierFacts {
         DossierFacts {
             code: d.code.clone(),
             procedure: d.procedure.clone(),
+            field: procedure.map(|p| p.field.clone()).unwrap_or_default(),
             receiving_unit: d.receiving_unit.clone(),
             handling_unit: d.handling_unit.clone(),
             channel: d.channel,

@@ -7,7 +7,8 @@
 //! - [`facts`]: what one dossier contributes ([`DossierFacts`]), derived from the projection.
 //! - [`forecast`]: the projected end-of-period score and the dossiers at risk.
 //! - [`compute`]: the indicators of DOMAIN.md §1.2 with the counting rules of §1.3 and the point
-//!   formulas of §1.4.
+//!   formulas of §1.4; [`kernel`]: the per-dossier rules, counted in one pass over compact rows;
+//!   [`table`]: a province's rows, for the full recompute of every commune (counts only).
 //! - [`statistics`]: period statistics by unit, procedure or channel (reports).
 //! - [`report`]: the result shapes; [`ranking`]: communes of a province, ties sharing a rank.
 //!
@@ -17,11 +18,13 @@ pub mod compute;
 pub mod config;
 pub mod facts;
 pub mod forecast;
+pub mod kernel;
 pub mod period;
 pub mod progress;
 pub mod ranking;
 pub mod report;
 pub mod statistics;
+pub mod table;
 
 pub use compute::{compute, compute_province};
 pub use config::{EarlyRule, Formula, IndexConfig, IndexConfigs, IndicatorCode, Level, NotApplicableScoring};
@@ -31,6 +34,7 @@ pub use period::{Period, PeriodKind};
 pub use ranking::{RankRow, rank};
 pub use report::{GroupReport, IndexReport, IndicatorReport, IndicatorState, Part, ProgressCounts};
 pub use statistics::{Dimension, StatRow, statistics};
+pub use table::{FactTable, compute_province_figures};
 
 use crate::error::Described;
 

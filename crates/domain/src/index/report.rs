@@ -13,6 +13,8 @@ use crate::unit::UnitCode;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Part {
     pub name_vi: String,
+    #[serde(default)]
+    pub name_en: String,
     pub numerator: u64,
     pub denominator: u64,
     pub rate: Option<f64>,
@@ -39,9 +41,20 @@ pub enum IndicatorState {
         lost_petitions: Vec<PetitionCode>,
     },
     /// The item does not apply at this level; scored by the configuration's rule.
-    NotApplicable { points: f64, counted_in_max: bool, explanation_vi: String },
+    NotApplicable {
+        points: f64,
+        counted_in_max: bool,
+        explanation_vi: String,
+        #[serde(default)]
+        explanation_en: String,
+    },
     /// Motcua does not hold the inputs yet: no number is made up.
-    Missing { inputs: Vec<String>, explanation_vi: String },
+    Missing {
+        inputs: Vec<String>,
+        explanation_vi: String,
+        #[serde(default)]
+        explanation_en: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -50,6 +63,8 @@ pub struct IndicatorReport {
     pub item: u32,
     pub group: String,
     pub name_vi: String,
+    #[serde(default)]
+    pub name_en: String,
     pub max_points: f64,
     #[serde(flatten)]
     pub state: IndicatorState,
@@ -83,6 +98,8 @@ impl IndicatorReport {
 pub struct GroupReport {
     pub code: String,
     pub name_vi: String,
+    #[serde(default)]
+    pub name_en: String,
     pub max_points: f64,
     /// Points of the scored and non-applicable items.
     pub points: f64,

@@ -1,6 +1,6 @@
 //! Period statistics as a center reports them upward: received (carried over + new), settled
 //! early / on time / late, in progress within time / overdue, paused, withdrawn, refused, and the
-//! average processing time against the statutory time — by unit, procedure or channel.
+//! average processing time against the statutory time — by unit, procedure, field or channel.
 
 use std::collections::BTreeMap;
 
@@ -20,6 +20,8 @@ use super::report::ProgressCounts;
 pub enum Dimension {
     Unit,
     Procedure,
+    /// Lĩnh vực of the procedure.
+    Field,
     Channel,
 }
 
@@ -28,6 +30,7 @@ impl Dimension {
         match s {
             "unit" | "don-vi" => Some(Dimension::Unit),
             "procedure" | "thu-tuc" => Some(Dimension::Procedure),
+            "field" | "linh-vuc" => Some(Dimension::Field),
             "channel" | "kenh" => Some(Dimension::Channel),
             _ => None,
         }
@@ -36,7 +39,8 @@ impl Dimension {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StatRow {
-    /// The unit code, procedure code or channel (`counter`, `online`, `post`); "" for the total.
+    /// The unit code, procedure code, field name or channel (`counter`, `online`, `post`); "" for
+    /// the total.
     pub key: String,
     pub counts: ProgressCounts,
     /// Settled (with an end) among those received.
@@ -84,6 +88,8 @@ pub fn statistics(
         let key = match by {
             Dimension::Unit => attributed(&cfg, f).to_string(),
             Dimension::Procedure => f.procedure.to_string(),
+            Dimension::Field if f.field.is_empty() => "?".to_string(),
+            Dimension::Field => f.field.clone(),
             Dimension::Channel => f.channel.as_str().to_string(),
         };
         groups.entry(key).or_default().push(f);

@@ -12,9 +12,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::dossier::{Dossier, EventKind};
 
+pub mod channels;
 pub mod outbox;
+pub mod preview;
 pub mod sms;
 pub mod template;
+
+pub use channels::{ChannelOrder, channels_for, notice_for_petition};
 
 /// How a citizen is reached.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -22,6 +26,8 @@ pub mod template;
 pub enum Channel {
     Email,
     Sms,
+    /// Zalo ZNS: a template message to the phone's Zalo account.
+    Zns,
 }
 
 impl Channel {
@@ -29,6 +35,7 @@ impl Channel {
         match self {
             Channel::Email => "email",
             Channel::Sms => "sms",
+            Channel::Zns => "zns",
         }
     }
 
@@ -36,13 +43,14 @@ impl Channel {
         match s {
             "email" => Some(Channel::Email),
             "sms" => Some(Channel::Sms),
+            "zns" => Some(Channel::Zns),
             _ => None,
         }
     }
 }
 
 /// The kinds of change a citizen is told about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NoticeKind {
     /// Received, with the due date and the lookup link.
@@ -57,16 +65,19 @@ pub enum NoticeKind {
     ResultReady,
     /// Refused, with the reasons.
     Refused,
+    /// A feedback or complaint (PAKN) was answered.
+    PaknAnswered,
 }
 
 impl NoticeKind {
-    pub const ALL: [NoticeKind; 6] = [
+    pub const ALL: [NoticeKind; 7] = [
         NoticeKind::Received,
         NoticeKind::Supplement,
         NoticeKind::Financial,
         NoticeKind::Apology,
         NoticeKind::ResultReady,
         NoticeKind::Refused,
+        NoticeKind::PaknAnswered,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -77,11 +88,50 @@ impl NoticeKind {
             NoticeKind::Apology => "apology",
             NoticeKind::ResultReady => "result_ready",
             NoticeKind::Refused => "refused",
+            NoticeKind::PaknAnswered => "pakn_answered",
         }
     }
 
     pub fn parse(s: &str) -> Option<NoticeKind> {
         NoticeKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// Parses a kind named in a request.
+    pub fn parse_named(s: &str) -> Result<NoticeKind, UnknownNoticeKind> {
+        NoticeKind::parse(s).ok_or_else(|| UnknownNoticeKind(s.to_string()))
+    }
+
+    /// The kind in words: (Vietnamese, English).
+    pub fn label(self) -> (&'static str, &'static str) {
+        match self {
+            NoticeKind::Received => ("Tiếp nhận hồ sơ", "Dossier received"),
+            NoticeKind::Supplement => ("Yêu cầu bổ sung", "Supplement requested"),
+            NoticeKind::Financial => ("Nghĩa vụ tài chính", "Financial obligation"),
+            NoticeKind::Apology => ("Thư xin lỗi, hẹn lại", "Apology and new date"),
+            NoticeKind::ResultReady => ("Có kết quả", "Result ready"),
+            NoticeKind::Refused => ("Từ chối tiếp nhận", "Refused"),
+            NoticeKind::PaknAnswered => ("Trả lời phản ánh, kiến nghị", "Feedback answered"),
+        }
+    }
+}
+
+/// A notice kind that does not exist.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown notice kind: {0}")]
+pub struct UnknownNoticeKind(pub String);
+
+impl crate::error::Described for UnknownNoticeKind {
+    fn code(&self) -> &'static str {
+        "UNKNOWN_NOTICE_KIND"
+    }
+    fn message_vi(&self) -> String {
+        format!("Không có loại thông báo «{}».", self.0)
+    }
+    fn message_en(&self) -> String {
+        format!("There is no notice kind \"{}\".", self.0)
+    }
+    fn field(&self) -> Option<&str> {
+        Some("kind")
     }
 }
 
@@ -151,21 +201,6 @@ pub fn notice_for(d: &Dossier, kind: &EventKind) -> Option<Notice> {
         _ => return None,
     };
     Some(Notice { kind, params })
-}
-
-/// The channels that reach the applicant, in order of preference: e-mail when one was given,
-/// then SMS when a phone was given. The first is used; the next is the fallback when it fails
-/// for good.
-pub fn channels_for(d: &Dossier) -> Vec<(Channel, String)> {
-    let a = &d.applicant;
-    let mut out = Vec::new();
-    if let Some(e) = a.email.as_deref().map(str::trim).filter(|e| e.contains('@')) {
-        out.push((Channel::Email, e.to_string()));
-    }
-    if let Some(p) = a.phone.as_deref().map(sms::normalize_phone).and_then(Result::ok) {
-        out.push((Channel::Sms, p));
-    }
-    out
 }
 
 #[cfg(test)]

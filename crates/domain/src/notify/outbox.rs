@@ -7,14 +7,19 @@ use std::future::Future;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::{Channel, Notice, NoticeKind};
+use super::template::Template;
+use super::{Channel, ChannelOrder, Notice, NoticeKind};
+use crate::identity::ApplicantId;
 use crate::ports::StoreError;
+use crate::unit::UnitCode;
 
 /// A message claimed for sending.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NotifyMessage {
     pub id: i64,
     pub dossier: String,
+    /// The unit whose templates apply (`None`: the defaults).
+    pub unit: Option<String>,
     pub seq: u32,
     pub channel: Channel,
     pub recipient: String,
@@ -81,4 +86,42 @@ pub trait NotifyStore: Send + Sync {
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
     /// Every message of a dossier, in order.
     fn notices(&self, dossier: &str) -> impl Future<Output = Result<Vec<SentMessage>, StoreError>> + Send;
+}
+
+/// A unit's own template of one notice kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnitTemplate {
+    pub unit: String,
+    pub kind: NoticeKind,
+    pub template: Template,
+    pub updated_by: String,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Units' templates and citizens' channel orders.
+pub trait TemplateStore: Send + Sync {
+    /// The templates `unit` replaced (kinds without one use [`Template::default_for`]).
+    fn unit_templates(&self, unit: &UnitCode) -> impl Future<Output = Result<Vec<UnitTemplate>, StoreError>> + Send;
+    /// The replaced templates of any of `units` (for the sending worker).
+    fn templates_of(&self, units: &[String]) -> impl Future<Output = Result<Vec<UnitTemplate>, StoreError>> + Send;
+    /// Saves (or replaces) a unit's template of one kind.
+    fn save_template(&self, t: &UnitTemplate) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Goes back to the default; false when the unit had not replaced it.
+    fn reset_template(
+        &self,
+        unit: &UnitCode,
+        kind: NoticeKind,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// The channel order a citizen (by personal identification number) chose.
+    fn channel_order(
+        &self,
+        citizen: &ApplicantId,
+    ) -> impl Future<Output = Result<Option<ChannelOrder>, StoreError>> + Send;
+    /// Records a citizen's channel order (for their later notices).
+    fn set_channel_order(
+        &self,
+        citizen: &ApplicantId,
+        order: &ChannelOrder,
+        at: DateTime<Utc>,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
 }

@@ -65,6 +65,7 @@ pub fn placeholders(kind: NoticeKind) -> &'static [&'static str] {
         NoticeKind::Apology => &["code", "name", "link", "reason", "new_due"],
         NoticeKind::ResultReady => &["code", "name", "link"],
         NoticeKind::Refused => &["code", "name", "link", "reason"],
+        NoticeKind::PaknAnswered => &["code", "name", "link", "title", "answer"],
     }
 }
 
@@ -136,6 +137,11 @@ impl Template {
                 "Hồ sơ {code} không được tiếp nhận",
                 "Kính gửi Ông/Bà {name},\n\nHồ sơ {code} không được tiếp nhận. Lý do: {reason}\n\nTra cứu tại: {link}",
                 "Ho so {code} khong duoc tiep nhan. Ly do: {reason}. {link}",
+            ),
+            NoticeKind::PaknAnswered => (
+                "Phản ánh, kiến nghị {code} đã được trả lời",
+                "Kính gửi Ông/Bà {name},\n\nPhản ánh, kiến nghị {code} («{title}») của Ông/Bà đã được trả lời:\n\n{answer}\n\nXem chi tiết và đánh giá mức độ hài lòng tại: {link}",
+                "PAKN {code} da duoc tra loi. Xem tai: {link}",
             ),
         };
         Template { subject: subject.to_string(), body: body.to_string(), sms: sms.to_string() }

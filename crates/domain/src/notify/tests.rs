@@ -167,3 +167,39 @@ fn email_comes_first_then_sms_as_fallback() {
     );
     assert!(channels_for(&dossier(Some("not-an-address"), Some("12"))).is_empty());
 }
+
+#[test]
+fn a_chosen_channel_order_puts_zns_first_with_its_fallback() {
+    let order = ChannelOrder::parse("ZNS, sms,email").unwrap();
+    assert_eq!(order.as_string(), "zns,sms,email");
+    assert_eq!(
+        order.reach(Some("cuc@example.vn"), Some("0912345678")),
+        [
+            (Channel::Zns, "84912345678".to_string()),
+            (Channel::Sms, "84912345678".to_string()),
+            (Channel::Email, "cuc@example.vn".to_string())
+        ]
+    );
+    assert_eq!(order.reach(Some("cuc@example.vn"), None), [(Channel::Email, "cuc@example.vn".to_string())]);
+    for bad in ["", "zalo", "sms,sms", " , "] {
+        let e = ChannelOrder::parse(bad).unwrap_err();
+        assert_eq!(crate::error::Described::code(&e), "INVALID_CHANNEL_ORDER", "{bad:?}");
+    }
+}
+
+#[test]
+fn every_kind_has_a_default_template_and_a_sample_to_preview_it() {
+    for kind in NoticeKind::ALL {
+        let t = Template::default_for(kind);
+        assert_eq!(Template::parse(kind, &t.subject, &t.body, &t.sms), Ok(t.clone()), "{kind:?}");
+        let p = preview::Preview::of(kind, &t);
+        assert!(!p.rendered.text.contains('{'), "{kind:?}: every placeholder has a sample: {}", p.rendered.text);
+        assert_eq!(p.sms_ascii.encoding, Encoding::Gsm7, "{kind:?}");
+        assert_eq!(NoticeKind::parse_named(kind.as_str()), Ok(kind));
+    }
+    let bad = NoticeKind::parse_named("khac").unwrap_err();
+    assert_eq!(crate::error::Described::code(&bad), "UNKNOWN_NOTICE_KIND");
+    let long = Template::parse(NoticeKind::ResultReady, "s", "b", &"Hồ sơ {code} đã có kết quả. ".repeat(3)).unwrap();
+    let p = preview::Preview::of(NoticeKind::ResultReady, &long);
+    assert_eq!((p.sms.encoding, p.sms.units, p.sms.segments), (Encoding::Ucs2, 140, 3), "{:?}", p.sms);
+}

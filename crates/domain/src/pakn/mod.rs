@@ -14,7 +14,7 @@ pub mod model;
 pub mod new;
 
 pub use code::PetitionCode;
-pub use lifecycle::{PetitionCommand, decide};
+pub use lifecycle::{PetitionCommand, decide, decide_with};
 pub use model::{PaknDeadlines, Petition, PetitionEvent, PetitionRecord, PetitionStatus, Rating, Satisfaction};
 pub use new::{NewPetition, PetitionForm, Petitioner, Topic};
 
@@ -175,6 +175,8 @@ fn action_vi(action: &str) -> &'static str {
         "request_info" => "yêu cầu bổ sung thông tin",
         "provide_info" => "gửi thông tin bổ sung",
         "answer" => "trả lời",
+        "transfer" => "chuyển phản ánh sang đơn vị khác",
+        "publish" => "công khai kết quả",
         _ => "đánh giá",
     }
 }

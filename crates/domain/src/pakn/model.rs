@@ -16,12 +16,21 @@ use crate::unit::UnitCode;
 pub struct PaknDeadlines {
     pub reject_days: u32,
     pub request_days: u32,
+    /// Counted from submission, and again from a transfer to another unit.
     pub settle_days: u32,
+    /// To publish the result once answered (DOMAIN.md §1.3, item 5.2: 2 working days). Tracked
+    /// and shown; no scored indicator counts it (§1.2 does not).
+    #[serde(default = "default_publish_days")]
+    pub publish_days: u32,
+}
+
+fn default_publish_days() -> u32 {
+    2
 }
 
 impl Default for PaknDeadlines {
     fn default() -> Self {
-        PaknDeadlines { reject_days: 2, request_days: 5, settle_days: 15 }
+        PaknDeadlines { reject_days: 2, request_days: 5, settle_days: 15, publish_days: 2 }
     }
 }
 
@@ -147,6 +156,17 @@ pub enum PetitionEvent {
         comment: Option<String>,
         recomplaint: bool,
     },
+    /// Sent on to the unit that should handle it; the settle deadline restarts from here.
+    Transferred {
+        from: UnitCode,
+        to: UnitCode,
+        reason: String,
+        settle_due: DateTime<Utc>,
+    },
+    /// The answer was made public; `due` is the publication deadline it was held to.
+    Published {
+        due: DateTime<Utc>,
+    },
 }
 
 impl PetitionEvent {
@@ -159,6 +179,8 @@ impl PetitionEvent {
             PetitionEvent::InfoProvided { .. } => "info_provided",
             PetitionEvent::Answered { .. } => "answered",
             PetitionEvent::Rated { .. } => "rated",
+            PetitionEvent::Transferred { .. } => "transferred",
+            PetitionEvent::Published { .. } => "published",
         }
     }
 }
@@ -197,6 +219,14 @@ pub struct Petition {
     /// A step (rejection, request for information) came after its own deadline.
     pub late_step: bool,
     pub rating: Option<Rating>,
+    /// The units it was transferred from, oldest first (it now belongs to `unit`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub transferred_from: Vec<UnitCode>,
+    /// When the answer was published, and whether by its deadline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published_at: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published_on_time: Option<bool>,
 }
 
 impl Petition {
@@ -239,6 +269,9 @@ impl Petition {
             ended_at: None,
             late_step: false,
             rating: None,
+            transferred_from: Vec::new(),
+            published_at: None,
+            published_on_time: None,
         })
     }
 
@@ -278,8 +311,23 @@ impl Petition {
                     at,
                 });
             }
+            PetitionEvent::Transferred { from, to, settle_due, .. } => {
+                self.transferred_from.push(from.clone());
+                self.unit = to.clone();
+                self.settle_due = *settle_due;
+            }
+            PetitionEvent::Published { due } => {
+                self.published_at = Some(at);
+                self.published_on_time = Some(at <= *due);
+            }
         }
         self
+    }
+
+    /// The deadline to publish the answer: `days` working days after it, on `calendar`.
+    pub fn publish_due(&self, calendar: &WorkCalendar, days: u32) -> Option<DateTime<Utc>> {
+        let answered = self.ended_at.filter(|_| self.status == PetitionStatus::Answered)?;
+        Some(calendar.due(answered, &crate::calendar::StatutoryTime::WorkingDays { days }))
     }
 
     /// Whether it was handled on time: `None` while open. A rejection is due within the reject

@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Duration, Utc};
-use motcua_domain::ports::StaffStore;
+use motcua_domain::ports::{AdminStore, StaffStore};
 use motcua_domain::staff::Staff;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -45,7 +45,8 @@ pub async fn login(
 }
 
 /// Checks a username and password and issues a token (the API and the back-office sign-in page
-/// both come here): returns the token, its expiry and the staff member.
+/// both come here): returns the token, its expiry and the staff member. A disabled account is
+/// told so, but only after its password was right.
 pub async fn sign_in(state: &AppState, username: &str, password: String) -> ApiResult<(String, DateTime<Utc>, Staff)> {
     let found = state.db.staff_by_username(username.trim()).await?;
     let hash = found.as_ref().map_or(DUMMY_HASH.to_string(), |(_, h)| h.clone());
@@ -61,6 +62,14 @@ pub async fn sign_in(state: &AppState, username: &str, password: String) -> ApiR
             ));
         }
     };
+    if !state.db.staff_account(staff.id).await?.is_some_and(|a| a.active) {
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "ACCOUNT_DISABLED",
+            "Tài khoản này đã bị khóa. Vui lòng liên hệ quản trị hệ thống của tỉnh.",
+            "This account is disabled. Contact the province's system administrator.",
+        ));
+    }
     let (token, hash) = new_token();
     let expires_at = state.now() + Duration::hours(TOKEN_TTL_HOURS);
     state.db.create_token(&hash, &staff, expires_at).await?;

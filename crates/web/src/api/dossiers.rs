@@ -122,6 +122,17 @@ pub async fn submit_dossier(
 /// Parses, checks and stores a submission (the API and the citizen portal both come here);
 /// returns the new dossier and its secret. `staff` records counter or postal intake.
 pub async fn submit(state: &AppState, staff: Option<&Staff>, req: SubmitRequest) -> ApiResult<(Dossier, String)> {
+    submit_as(state, staff, None, req).await
+}
+
+/// [`submit`], for a citizen signed in with a verified identity (VNeID): an online dossier whose
+/// applicant is that identity number carries the verified-identity flag the 766 index reads.
+pub async fn submit_as(
+    state: &AppState,
+    staff: Option<&Staff>,
+    verified: Option<&ApplicantId>,
+    req: SubmitRequest,
+) -> ApiResult<(Dossier, String)> {
     let procedure_code = ProcedureCode::parse(&req.procedure).map_err(|e| ApiError::invalid(&e))?;
     let unit_code = UnitCode::parse(&req.unit).map_err(|e| ApiError::invalid(&e))?;
     let channel = match req.channel.as_deref() {
@@ -166,6 +177,7 @@ pub async fn submit(state: &AppState, staff: Option<&Staff>, req: SubmitRequest)
         }
         (_, Some(s)) => Some(Actor::staff(s)),
     };
+    let identity_verified = channel == Channel::Online && verified == Some(&id_number);
     let submission = Submission {
         procedure: procedure_code,
         unit: unit_code,
@@ -191,7 +203,7 @@ pub async fn submit(state: &AppState, staff: Option<&Staff>, req: SubmitRequest)
             })
             .collect(),
         copies: req.copies.unwrap_or(1),
-        identity_verified: false,
+        identity_verified,
     };
     for c in &submission.components {
         if c.file_sha256.as_ref().is_some_and(|h| h.len() != 64 || !h.bytes().all(|b| b.is_ascii_hexdigit())) {

@@ -32,3 +32,47 @@ pub async fn health(State(state): State<AppState>) -> ApiResult<Json<Health>> {
         version: env!("CARGO_PKG_VERSION").into(),
     }))
 }
+
+#[derive(Serialize, ToSchema)]
+pub struct Probe {
+    /// `ok`, or `unavailable` with the reasons.
+    pub status: String,
+    /// What is not ready: `database` (does not answer), `migrations` (versions not applied).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<String>,
+}
+
+/// Liveness: the process answers (no database access; restart the process if this fails).
+#[utoipa::path(get, path = "/livez", tag = "system", responses((status = 200, body = Probe)))]
+pub async fn livez() -> Json<Probe> {
+    Json(Probe { status: "ok".into(), problems: Vec::new() })
+}
+
+/// Readiness: the database answers and every migration of this version is applied; 503 otherwise
+/// (take the server out of the load balancer, do not restart it).
+#[utoipa::path(get, path = "/readyz", tag = "system",
+    responses((status = 200, body = Probe), (status = 503, body = Probe)))]
+pub async fn readyz(State(state): State<AppState>) -> (axum::http::StatusCode, Json<Probe>) {
+    // Details go to the log, not to whoever asks.
+    let mut problems = Vec::new();
+    match state.db.ping().await {
+        Err(e) => {
+            tracing::warn!(error = %e, "not ready: database");
+            problems.push("database".to_string());
+        }
+        Ok(()) => match state.db.pending_migrations().await {
+            Ok(p) if p.is_empty() => {}
+            Ok(p) => problems.push(format!("migrations: {p:?} not applied")),
+            Err(e) => {
+                tracing::warn!(error = %e, "not ready: migrations");
+                problems.push("migrations".to_string());
+            }
+        },
+    }
+    let (code, status) = if problems.is_empty() {
+        (axum::http::StatusCode::OK, "ok")
+    } else {
+        (axum::http::StatusCode::SERVICE_UNAVAILABLE, "unavailable")
+    };
+    (code, Json(Probe { status: status.into(), problems }))
+}

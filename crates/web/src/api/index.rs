@@ -62,6 +62,7 @@ pub(crate) fn resolve_period(p: &PeriodParams, now: DateTime<Utc>) -> ApiResult<
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PartView {
     pub name_vi: String,
+    pub name_en: String,
     pub numerator: u64,
     pub denominator: u64,
     pub rate: Option<f64>,
@@ -77,6 +78,7 @@ pub struct IndicatorView {
     pub item: u32,
     pub group: String,
     pub name_vi: String,
+    pub name_en: String,
     pub max_points: f64,
     /// `scored`, `not_applicable` or `missing`.
     pub state: String,
@@ -91,6 +93,7 @@ pub struct IndicatorView {
     /// The inputs Motcua does not hold yet.
     pub missing_inputs: Vec<String>,
     pub explanation_vi: Option<String>,
+    pub explanation_en: Option<String>,
 }
 
 pub(crate) fn round(x: f64) -> f64 {
@@ -104,6 +107,7 @@ impl From<&IndicatorReport> for IndicatorView {
             item: i.item,
             group: i.group.clone(),
             name_vi: i.name_vi.clone(),
+            name_en: i.name_en.clone(),
             max_points: i.max_points,
             state: String::new(),
             numerator: None,
@@ -114,6 +118,7 @@ impl From<&IndicatorReport> for IndicatorView {
             lost_count: 0,
             missing_inputs: Vec::new(),
             explanation_vi: None,
+            explanation_en: None,
         };
         match &i.state {
             IndicatorState::Scored { numerator, denominator, rate, parts, lost, lost_petitions, .. } => {
@@ -124,6 +129,7 @@ impl From<&IndicatorReport> for IndicatorView {
                     .iter()
                     .map(|p| PartView {
                         name_vi: p.name_vi.clone(),
+                        name_en: p.name_en.clone(),
                         numerator: p.numerator,
                         denominator: p.denominator,
                         rate: p.rate,
@@ -131,14 +137,16 @@ impl From<&IndicatorReport> for IndicatorView {
                     })
                     .collect();
             }
-            IndicatorState::NotApplicable { explanation_vi, .. } => {
+            IndicatorState::NotApplicable { explanation_vi, explanation_en, .. } => {
                 v.state = "not_applicable".into();
                 v.explanation_vi = Some(explanation_vi.clone());
+                v.explanation_en = Some(explanation_en.clone());
             }
-            IndicatorState::Missing { inputs, explanation_vi } => {
+            IndicatorState::Missing { inputs, explanation_vi, explanation_en } => {
                 v.state = "missing".into();
                 v.missing_inputs = inputs.clone();
                 v.explanation_vi = Some(explanation_vi.clone());
+                v.explanation_en = Some(explanation_en.clone());
             }
         }
         v
@@ -150,6 +158,7 @@ pub struct GroupView {
     /// CKMB, TDGQ, CLGQ, MDSH, TTTT or MDHL.
     pub code: String,
     pub name_vi: String,
+    pub name_en: String,
     pub max_points: f64,
     pub points: f64,
     pub missing_max: f64,
@@ -218,6 +227,7 @@ impl IndexView {
                 .map(|g| GroupView {
                     code: g.code.clone(),
                     name_vi: g.name_vi.clone(),
+                    name_en: g.name_en.clone(),
                     max_points: g.max_points,
                     points: round(g.points),
                     missing_max: g.missing_max,

@@ -86,7 +86,7 @@ pub async fn sms_report(
     ApiQuery(q): ApiQuery<ReportToken>,
     ApiJson(r): ApiJson<DeliveryReport>,
 ) -> ApiResult<StatusCode> {
-    if let Some(expected) = crate::notify::worker::report_token() {
+    if let Some(expected) = crate::notify::config::report_token() {
         let given = q.token.unwrap_or_default();
         let same = given.len() == expected.len()
             && given.bytes().zip(expected.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;

@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use motcua_domain::calendar::to_local;
 use motcua_domain::dossier::SecretHash;
 use motcua_domain::pakn::{
-    PaknError, Petition, PetitionCode, PetitionCommand, PetitionForm, PetitionRecord, PetitionStatus, decide,
+    PaknError, Petition, PetitionCode, PetitionCommand, PetitionForm, PetitionRecord, PetitionStatus, decide_with,
 };
 use motcua_domain::ports::{CatalogStore, ExecuteError, PetitionCreation, PetitionFilter, PetitionStore, StoreError};
 use motcua_domain::staff::{Actor, Role, Staff};
@@ -95,7 +95,19 @@ pub async fn act(state: &AppState, actor: &Actor, code: &PetitionCode, cmd: Peti
     let hours = state.db.unit(&current.unit).await?.map(|u| u.working_hours).unwrap_or_default();
     let (calendar, _) = state.work_calendar(None, &hours).await?;
     let now = state.now();
-    match state.db.execute_petition(code, actor, now, |p| decide(p, actor, &cmd, now, &calendar)).await {
+    let deadlines = CONFIGS.for_date(to_local(now).date()).petition_deadlines;
+    if let PetitionCommand::Transfer { to, .. } = &cmd {
+        // Only to an existing commune of the same province (the domain checks the rest).
+        if let Ok(target) = UnitCode::parse(to.trim()) {
+            let here = state.db.unit(&current.unit).await?.and_then(|u| u.parent);
+            let there = state.db.unit(&target).await?;
+            if there.is_none_or(|u| u.parent != here) {
+                return Err(refusal(&PaknError::UnknownUnit(target.to_string())));
+            }
+        }
+    }
+    match state.db.execute_petition(code, actor, now, |p| decide_with(p, actor, &cmd, now, &calendar, &deadlines)).await
+    {
         Ok(p) => Ok(p),
         Err(ExecuteError::Rejected(e)) => Err(refusal(&e)),
         Err(ExecuteError::Store(StoreError::NotFound)) => Err(not_found()),

@@ -3,11 +3,15 @@
 //!
 //! - [`email`]: SMTP through `lettre` (HTML + text parts);
 //! - [`sms`]: a brandname-style HTTP SMS gateway (JSON), with delivery reports to our callback;
-//! - [`worker`]: claim, render the Vietnamese template, send, record, retry with backoff.
+//! - [`zns`]: Zalo ZNS template messages (token refresh, delivery events);
+//! - [`worker`]: claim, render the unit's Vietnamese template, send, record, retry with backoff;
+//! - [`config`]: all of it from the environment.
 
+pub mod config;
 pub mod email;
 pub mod sms;
 pub mod worker;
+pub mod zns;
 
 pub use worker::{NotifyConfig, spawn};
 

@@ -9,20 +9,24 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use motcua_domain::clock::Clock;
-use motcua_domain::notify::Channel;
-use motcua_domain::notify::outbox::{NotifyMessage, NotifyOutcome, NotifyStore};
+use std::collections::HashMap;
+
+use motcua_domain::notify::outbox::{NotifyMessage, NotifyOutcome, NotifyStore, TemplateStore};
 use motcua_domain::notify::template::Template;
+use motcua_domain::notify::{Channel, NoticeKind};
 use motcua_storage::Db;
 use tokio::task::JoinSet;
 
 use super::SendError;
 use super::email::{Mailer, SmtpConfig};
 use super::sms::{SmsConfig, send as send_sms};
+use super::zns::{ZnsConfig, send as send_zns};
 
 #[derive(Debug, Clone)]
 pub struct NotifyConfig {
     pub smtp: Option<SmtpConfig>,
     pub sms: Option<SmsConfig>,
+    pub zns: Option<Arc<ZnsConfig>>,
     /// The public site, for the lookup link (`{base}/tra-cuu/{code}`).
     pub public_url: String,
     pub max_attempts: u32,
@@ -39,6 +43,7 @@ impl NotifyConfig {
         NotifyConfig {
             smtp: None,
             sms: None,
+            zns: None,
             public_url,
             max_attempts: 8,
             backoff_base: Duration::from_secs(5),
@@ -90,10 +95,16 @@ async fn run(db: Db, clock: Arc<dyn Clock>, s: Arc<Senders>) {
             match db.claim_notices(clock.now(), lease, u32::try_from(room).unwrap_or(u32::MAX)).await {
                 Ok(batch) => {
                     claimed = batch.len();
+                    let own = unit_templates(&db, &batch).await;
                     for m in batch {
                         let (s, clock) = (s.clone(), clock.clone());
+                        let template = m
+                            .unit
+                            .as_ref()
+                            .and_then(|u| own.get(&(u.clone(), m.notice.kind)).cloned())
+                            .unwrap_or_else(|| Arc::new(Template::default_for(m.notice.kind)));
                         inflight.spawn(async move {
-                            let result = send(&s, &m).await;
+                            let result = send(&s, &m, &template).await;
                             outcome(&s.cfg, &m, result, clock.now())
                         });
                     }
@@ -121,6 +132,20 @@ async fn run(db: Db, clock: Arc<dyn Clock>, s: Arc<Senders>) {
     }
 }
 
+/// The templates the units of `batch` replaced (the defaults apply when they cannot be read).
+async fn unit_templates(db: &Db, batch: &[NotifyMessage]) -> HashMap<(String, NoticeKind), Arc<Template>> {
+    let mut units: Vec<String> = batch.iter().filter_map(|m| m.unit.clone()).collect();
+    units.sort();
+    units.dedup();
+    match db.templates_of(&units).await {
+        Ok(list) => list.into_iter().map(|t| ((t.unit, t.kind), Arc::new(t.template))).collect(),
+        Err(e) => {
+            tracing::warn!(error = %e, "notify worker: cannot read the units' templates; using the defaults");
+            HashMap::new()
+        }
+    }
+}
+
 /// Records outcomes, retrying a storage error a few times (if it persists, the leases lapse and
 /// the messages are sent again under the same key).
 async fn record(db: &Db, outcomes: &[NotifyOutcome], max_attempts: u32) {
@@ -133,21 +158,39 @@ async fn record(db: &Db, outcomes: &[NotifyOutcome], max_attempts: u32) {
     }
 }
 
+/// The citizen's page of the message's subject: the dossier lookup, or the petition lookup.
+fn link(public: &str, m: &NotifyMessage) -> String {
+    let base = public.trim_end_matches('/');
+    match m.notice.kind {
+        NoticeKind::PaknAnswered => format!("{base}/phan-anh-kien-nghi/tra-cuu?code={}", m.dossier),
+        _ => format!("{base}/tra-cuu/{}", m.dossier),
+    }
+}
+
 /// Renders and sends one message: `Ok((provider id, delivered))`.
-async fn send(s: &Senders, m: &NotifyMessage) -> Result<(String, bool), SendError> {
+async fn send(s: &Senders, m: &NotifyMessage, template: &Template) -> Result<(String, bool), SendError> {
     let mut params = m.notice.params.clone();
-    params.insert("link".into(), format!("{}/tra-cuu/{}", s.cfg.public_url.trim_end_matches('/'), m.dossier));
-    let rendered = Template::default_for(m.notice.kind).render(&params);
+    params.insert("link".into(), link(&s.cfg.public_url, m));
     match m.channel {
         Channel::Email => {
             let mailer =
                 s.mailer.as_ref().ok_or_else(|| SendError::temporary("e-mail is not configured (MOTCUA_SMTP_URL)"))?;
-            mailer.send(&m.recipient, &m.key, &rendered).await.map(|id| (id, true))
+            mailer.send(&m.recipient, &m.key, &template.render(&params)).await.map(|id| (id, true))
         }
         Channel::Sms => {
             let cfg =
                 s.cfg.sms.as_ref().ok_or_else(|| SendError::temporary("SMS is not configured (MOTCUA_SMS_URL)"))?;
-            send_sms(&s.client, cfg, &m.recipient, &m.key, &rendered.sms).await.map(|id| (id, false))
+            let text = template.render(&params).sms;
+            send_sms(&s.client, cfg, &m.recipient, &m.key, &text).await.map(|id| (id, false))
+        }
+        Channel::Zns => {
+            // Not configured: fail for good so that the fallback channel takes over.
+            let cfg = s
+                .cfg
+                .zns
+                .as_ref()
+                .ok_or_else(|| SendError::permanent("Zalo ZNS is not configured (MOTCUA_ZNS_URL)"))?;
+            send_zns(&s.client, cfg, m.notice.kind, &m.recipient, &m.key, params).await.map(|id| (id, false))
         }
     }
 }
@@ -170,69 +213,5 @@ fn outcome(
             let retry_at = at + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::seconds(1));
             NotifyOutcome::Retry { id: m.id, error: message, at, retry_at }
         }
-    }
-}
-
-fn env(name: &str) -> Option<String> {
-    std::env::var(name).ok().map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
-}
-
-/// Where the gateway posts delivery reports: `MOTCUA_SMS_CALLBACK_URL`, or our report endpoint;
-/// with `?token=` [`REPORT_TOKEN_ENV`] when set, which the endpoint then requires.
-fn callback_url(public: &str) -> String {
-    let url = env("MOTCUA_SMS_CALLBACK_URL")
-        .unwrap_or_else(|| format!("{}/api/v1/notify/sms-reports", public.trim_end_matches('/')));
-    match env(REPORT_TOKEN_ENV) {
-        Some(t) => {
-            let sep = if url.contains('?') { '&' } else { '?' };
-            let t: String = form_urlencoded::byte_serialize(t.as_bytes()).collect();
-            format!("{url}{sep}token={t}")
-        }
-        None => url,
-    }
-}
-
-/// The secret a delivery report must carry (`?token=`), when set.
-pub const REPORT_TOKEN_ENV: &str = "MOTCUA_SMS_REPORT_TOKEN";
-
-/// The configured report token, if any.
-pub fn report_token() -> Option<String> {
-    env(REPORT_TOKEN_ENV)
-}
-
-fn env_num(name: &str, default: u64) -> Result<u64, String> {
-    env(name).map_or(Ok(default), |v| v.parse().map_err(|e| format!("{name}={v}: {e}")))
-}
-
-impl NotifyConfig {
-    /// The configuration from the environment; `None` when no channel is configured.
-    ///
-    /// `MOTCUA_SMTP_URL` (`smtp://host:port`), `MOTCUA_SMTP_FROM`; `MOTCUA_SMS_URL`,
-    /// `MOTCUA_SMS_TOKEN`, `MOTCUA_SMS_BRANDNAME`, `MOTCUA_SMS_UNICODE=1` (the gateway takes
-    /// diacritics), `MOTCUA_SMS_CALLBACK_URL`; `MOTCUA_PUBLIC_URL` (lookup links);
-    /// `MOTCUA_NOTIFY_MAX_ATTEMPTS`, `MOTCUA_NOTIFY_BACKOFF_MS`.
-    pub fn from_env() -> Result<Option<NotifyConfig>, String> {
-        let public = env("MOTCUA_PUBLIC_URL").unwrap_or_else(|| "http://127.0.0.1:8080".into());
-        let mut cfg = NotifyConfig::new(public.clone());
-        if let Some(url) = env("MOTCUA_SMTP_URL") {
-            let from = env("MOTCUA_SMTP_FROM").unwrap_or_else(|| "Một cửa <motcua@localhost>".into());
-            cfg.smtp = Some(SmtpConfig::parse(&url, &from)?);
-        }
-        if let Some(url) = env("MOTCUA_SMS_URL") {
-            cfg.sms = Some(SmsConfig {
-                url,
-                token: env("MOTCUA_SMS_TOKEN"),
-                brandname: env("MOTCUA_SMS_BRANDNAME").unwrap_or_else(|| "MOTCUA".into()),
-                ascii_only: env("MOTCUA_SMS_UNICODE").is_none_or(|v| v != "1"),
-                callback_url: Some(callback_url(&public)),
-            });
-        }
-        if cfg.smtp.is_none() && cfg.sms.is_none() {
-            return Ok(None);
-        }
-        cfg.max_attempts = u32::try_from(env_num("MOTCUA_NOTIFY_MAX_ATTEMPTS", 8)?.max(1)).unwrap_or(8);
-        cfg.backoff_base = Duration::from_millis(env_num("MOTCUA_NOTIFY_BACKOFF_MS", 5000)?);
-        cfg.backoff_max = cfg.backoff_max.max(cfg.backoff_base);
-        Ok(Some(cfg))
     }
 }

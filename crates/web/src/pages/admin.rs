@@ -1,7 +1,8 @@
-//! `/can-bo/quan-tri`: administration for the administrator role — staff accounts and their
-//! roles, the province's units (agency code, working hours) and calendar amendments — through
-//! the same storage traits as the API. Every form carries the CSRF token; bad input is
-//! explained next to its field and changes nothing. The procedure catalog is `admin_catalog.rs`.
+//! `/can-bo/quan-tri`: administration for the administrator role — the province's units (agency
+//! code, working hours) and calendar amendments, each saved with its audit record through
+//! `AdminStore::administer`. Every form carries the CSRF token; bad input is explained next to
+//! its field and changes nothing. Staff accounts are `admin_staff.rs`, the procedure catalog
+//! `admin_catalog.rs`, the audit trail `admin_audit.rs`.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -9,14 +10,14 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use chrono::{Datelike, NaiveDate};
+use motcua_domain::audit::AdminChange;
 use motcua_domain::calendar::{Amendment, WorkingHours};
-use motcua_domain::ports::{CalendarStore, CatalogStore, StaffStore, StoreError};
+use motcua_domain::ports::{AdminStore, CalendarStore, CatalogStore, StoreError};
 use motcua_domain::staff::{Role, Staff};
-use motcua_domain::unit::{AgencyCode, UnitCode};
+use motcua_domain::unit::AgencyCode;
 use serde::Deserialize;
 
-use super::submit::Choice;
-use super::{FieldError, Form, Layout, OrPage, Page, PageFailure, PageResult, SignedIn, check_csrf, t, words};
+use super::{FieldError, Form, Layout, OrPage, Page, PageFailure, PageResult, SignedIn, check_csrf, t};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -36,10 +37,8 @@ pub struct UnitRow {
 #[template(path = "admin.html")]
 pub struct AdminPage {
     pub layout: Layout,
-    /// `can-bo`, `don-vi` or `lich`.
+    /// `don-vi` or `lich`.
     pub section: &'static str,
-    pub staff: Vec<Line>,
-    pub roles: Vec<Choice>,
     pub units: Vec<UnitRow>,
     pub amendments: Vec<Line>,
     pub values: Vec<(String, String)>,
@@ -86,20 +85,6 @@ async fn page(
 ) -> Result<AdminPage, PageFailure> {
     let lang = layout.lang;
     let units = state.db.units(Some(&admin.unit)).await.or_page(&layout)?;
-    let ours = |u: &UnitCode| *u == admin.unit || units.iter().any(|c| c.code == *u);
-    let staff = state
-        .db
-        .staff_list()
-        .await
-        .or_page(&layout)?
-        .into_iter()
-        .filter(|s| ours(&s.unit))
-        .map(|s| vec![s.username, s.full_name, words::role(lang, s.role).into(), s.unit.to_string()])
-        .collect();
-    let roles = Role::ALL
-        .iter()
-        .map(|r| Choice { value: r.as_str().into(), label: words::role(lang, *r).into(), selected: false })
-        .collect();
     let units = units
         .into_iter()
         .map(|u| UnitRow {
@@ -124,7 +109,7 @@ async fn page(
             vec![a.version.to_string(), a.date.format("%d/%m/%Y").to_string(), kind.into(), a.reason]
         })
         .collect();
-    Ok(AdminPage { layout, section, staff, roles, units, amendments, values, notice, errors })
+    Ok(AdminPage { layout, section, units, amendments, values, notice, errors })
 }
 
 fn done(layout: &Layout, q: &Done) -> Option<String> {
@@ -136,16 +121,6 @@ async fn show(state: AppState, layout: Layout, staff: Staff, section: &'static s
     admin_only(&layout, &staff)?;
     let notice = done(&layout, &q);
     Ok(page(&state, layout, &staff, section, Vec::new(), Vec::new(), notice).await?.into_response())
-}
-
-/// `GET /can-bo/quan-tri/can-bo`: staff accounts and their roles.
-pub async fn show_staff(
-    State(s): State<AppState>,
-    Page(l): Page,
-    SignedIn(st): SignedIn,
-    Query(q): Query<Done>,
-) -> PageResult {
-    show(s, l, st, "can-bo", q).await
 }
 
 /// `GET /can-bo/quan-tri/don-vi`: the province's units.
@@ -170,85 +145,6 @@ pub async fn show_calendar(
 
 fn field(lang: super::Lang, id: &str, vi: &str, en: &str) -> FieldError {
     FieldError { id: id.into(), message: t(lang, vi, en).into() }
-}
-
-/// `POST /can-bo/quan-tri/can-bo`: a new staff account.
-pub async fn create_staff(
-    State(state): State<AppState>,
-    Page(layout): Page,
-    SignedIn(admin): SignedIn,
-    form: Form,
-) -> PageResult {
-    check_csrf(&layout, &form)?;
-    let layout = layout_for(layout, &admin);
-    admin_only(&layout, &admin)?;
-    let lang = layout.lang;
-    let (username, name, password) =
-        (form.get("ten_dang_nhap").trim(), form.get("ho_ten").trim(), form.get("mat_khau"));
-    let mut errors = Vec::new();
-    if username.is_empty()
-        || username.len() > 64
-        || !username.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
-    {
-        errors.push(field(
-            lang,
-            "ten-dang-nhap",
-            "Tên đăng nhập gồm chữ không dấu, số, dấu chấm, gạch (tối đa 64 ký tự).",
-            "Usernames use letters, digits, dots and dashes (at most 64).",
-        ));
-    }
-    if name.is_empty() || name.chars().count() > 200 {
-        errors.push(field(
-            lang,
-            "ho-ten",
-            "Vui lòng nhập họ tên (tối đa 200 ký tự).",
-            "Enter the full name (at most 200 characters).",
-        ));
-    }
-    let role = Role::parse(form.get("vai_tro"));
-    if role.is_none() {
-        errors.push(field(lang, "vai-tro", "Vui lòng chọn vai trò.", "Choose a role."));
-    }
-    let units = state.db.units(Some(&admin.unit)).await.or_page(&layout)?;
-    let unit =
-        UnitCode::parse(form.get("don_vi")).ok().filter(|u| *u == admin.unit || units.iter().any(|c| c.code == *u));
-    let province_role = matches!(role, Some(Role::ProvinceMonitor | Role::Administrator));
-    match &unit {
-        None => errors.push(field(
-            lang,
-            "don-vi",
-            "Đơn vị phải là tỉnh của bạn hoặc một xã, phường của tỉnh.",
-            "The unit must be your province or one of its communes.",
-        )),
-        Some(u) if role.is_some() && u.is_province() != province_role => errors.push(field(
-            lang,
-            "don-vi",
-            "Vai trò cấp tỉnh thuộc đơn vị tỉnh; vai trò một cửa thuộc một xã, phường.",
-            "Province roles belong to the province; one-stop roles to a commune.",
-        )),
-        Some(_) => {}
-    }
-    if password.chars().count() < 12 {
-        errors.push(field(
-            lang,
-            "mat-khau",
-            "Mật khẩu ban đầu phải có ít nhất 12 ký tự.",
-            "The first password must have at least 12 characters.",
-        ));
-    }
-    if let (true, Some(role), Some(unit)) = (errors.is_empty(), role, &unit) {
-        let hash = crate::auth::hash_password(password);
-        match state.db.create_staff(username, name, role, unit, &hash).await {
-            Ok(_) => return Ok(Redirect::to("/can-bo/quan-tri/can-bo?xong=1").into_response()),
-            Err(StoreError::Conflict(_)) => {
-                errors.push(field(lang, "ten-dang-nhap", "Tên đăng nhập này đã có.", "This username is taken."))
-            }
-            Err(e) => return Err(PageFailure::new(layout, e.into())),
-        }
-    }
-    let values = form.0.into_iter().filter(|(k, _)| k != "mat_khau" && k != "csrf").collect();
-    let page = page(&state, layout, &admin, "can-bo", values, errors, None).await?;
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
 /// `POST /can-bo/quan-tri/don-vi/{code}`: a commune's agency code and working hours.
@@ -290,7 +186,7 @@ pub async fn update_unit(
         )),
     }
     if errors.is_empty() {
-        match state.db.upsert_units(&[unit]).await {
+        match state.db.administer(&AdminChange::SaveUnit(unit), &admin, state.now()).await {
             Ok(_) => return Ok(Redirect::to("/can-bo/quan-tri/don-vi?xong=1").into_response()),
             Err(StoreError::Conflict(_)) => errors.push(field(
                 lang,
@@ -355,7 +251,7 @@ pub async fn add_amendment(
         state.invalidate_calendar();
         let data = state.calendar_data().await.or_page(&layout)?;
         let a = Amendment { version: data.latest_version() + 1, date, working, reason: reason.into() };
-        state.db.add_amendment(&a).await.or_page(&layout)?;
+        state.db.administer(&AdminChange::AddAmendment(a), &admin, state.now()).await.or_page(&layout)?;
         state.invalidate_calendar();
         return Ok(Redirect::to("/can-bo/quan-tri/lich?xong=1").into_response());
     }

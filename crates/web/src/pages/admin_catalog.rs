@@ -1,7 +1,7 @@
 //! `/can-bo/quan-tri/thu-tuc`: the administrator edits a procedure of the catalog — its
 //! statutory time, the amount of each fee line, and its components (name, required, a new one)
-//! — stored with `CatalogStore::upsert_procedures`, as the import does. Dossiers already
-//! received keep the deadline and fees they were given.
+//! — stored with its audit record (before and after) through `AdminStore::administer`. Dossiers
+//! already received keep the deadline and fees they were given.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Redirect};
 use chrono::NaiveTime;
 use motcua_domain::calendar::StatutoryTime;
 use motcua_domain::catalog::{ComponentSpec, Procedure, ProcedureCode};
-use motcua_domain::ports::{CatalogStore, ProcedureQuery};
+use motcua_domain::ports::{AdminStore, CatalogStore, ProcedureQuery};
 
 use super::admin::{Done, admin_only};
 use super::{FieldError, Form, Layout, OrPage, Page, PageFailure, PageResult, SignedIn, check_csrf, t, words};
@@ -164,7 +164,8 @@ pub async fn save_procedure(
         }
     }
     if errors.is_empty() {
-        state.db.upsert_procedures(&[p.clone()]).await.or_page(&layout)?;
+        let change = motcua_domain::audit::AdminChange::SaveProcedure(p.clone());
+        state.db.administer(&change, &admin, state.now()).await.or_page(&layout)?;
         return Ok(Redirect::to(&format!("/can-bo/quan-tri/thu-tuc/{}?xong=1", p.code)).into_response());
     }
     let original = open(&state, &layout, &code).await?;

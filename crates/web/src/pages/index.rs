@@ -88,6 +88,8 @@ pub struct IndexPage {
     pub progress: Vec<(String, u64)>,
     pub forecast: Option<ForecastView>,
     pub risks: Vec<RiskRow>,
+    /// A dossier of this unit has a broken event chain (see `motcua verify`).
+    pub tampered: bool,
 }
 
 pub fn rows(layout: &Layout, r: &IndexReport) -> Vec<GroupRow> {
@@ -95,7 +97,7 @@ pub fn rows(layout: &Layout, r: &IndexReport) -> Vec<GroupRow> {
         .iter()
         .map(|g| GroupRow {
             code: g.code.clone(),
-            name: g.name_vi.clone(),
+            name: layout.t(&g.name_vi, &g.name_en).to_string(),
             points: points(g.points),
             max: points(g.max_points),
             indicators: g
@@ -109,27 +111,15 @@ pub fn rows(layout: &Layout, r: &IndexReport) -> Vec<GroupRow> {
                             lost.len() + lost_petitions.len(),
                             None,
                         ),
-                        IndicatorState::NotApplicable { explanation_vi, .. } => (
-                            "—".into(),
-                            "—".into(),
-                            0,
-                            Some(layout.t(explanation_vi, "Not applicable at this level.").to_string()),
-                        ),
-                        IndicatorState::Missing { explanation_vi, .. } => (
-                            "—".into(),
-                            "—".into(),
-                            0,
-                            Some(
-                                layout
-                                    .t(explanation_vi, "Motcua does not hold this indicator's inputs yet: no score.")
-                                    .to_string(),
-                            ),
-                        ),
+                        IndicatorState::NotApplicable { explanation_vi, explanation_en, .. }
+                        | IndicatorState::Missing { explanation_vi, explanation_en, .. } => {
+                            ("—".into(), "—".into(), 0, Some(layout.t(explanation_vi, explanation_en).to_string()))
+                        }
                     };
                     IndicatorRow {
                         code: i.code.as_str(),
                         item: i.item,
-                        name: i.name_vi.clone(),
+                        name: layout.t(&i.name_vi, &i.name_en).to_string(),
                         figures,
                         rate,
                         points: i.points().map_or_else(|| layout.t("chưa tính", "not scored").into(), points),
@@ -190,7 +180,11 @@ pub async fn show_index(
         missing_max: points(report.missing_max),
         bars: bars(
             t(lang, "Điểm theo nhóm chỉ số", "Points by group"),
-            &report.groups.iter().map(|g| (g.name_vi.clone(), g.points, g.max_points)).collect::<Vec<_>>(),
+            &report
+                .groups
+                .iter()
+                .map(|g| (t(lang, &g.name_vi, &g.name_en).to_string(), g.points, g.max_points))
+                .collect::<Vec<_>>(),
         ),
         trend: trend(
             t(lang, "Tổng điểm các kỳ gần đây", "Total over recent periods"),
@@ -220,6 +214,7 @@ pub async fn show_index(
             })
             .collect(),
         forecast,
+        tampered: state.hardening.integrity.unit_broken(&state, &unit.code.to_string()),
         groups: rows(&layout, &report),
         layout,
     }

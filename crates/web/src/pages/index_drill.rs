@@ -49,6 +49,7 @@ pub async fn show_indicator(
     Query(q): Query<IndexQuery>,
 ) -> PageResult {
     let layout = layout.titled("Chi tiết chỉ tiêu", "Indicator detail").signed_in(&staff);
+    let lang = layout.lang;
     let unit = chosen_unit(&state, &staff, &q).await.or_page(&layout)?;
     let indicator = IndicatorCode::parse(&code).map_err(|e| ApiError::invalid(&e)).or_page(&layout)?;
     let period = q.period(state.now()).or_page(&layout)?;
@@ -59,7 +60,7 @@ pub async fn show_indicator(
         period: period.label(),
         query: keep(&period, &unit),
         code: i.code.as_str(),
-        name: i.name_vi.clone(),
+        name: super::t(lang, &i.name_vi, &i.name_en).to_string(),
         figures: "—".into(),
         rate: "—".into(),
         points: i.points().map_or_else(|| layout.t("chưa tính", "not scored").into(), points),
@@ -77,7 +78,7 @@ pub async fn show_indicator(
             page.parts = parts
                 .iter()
                 .map(|p| PartRow {
-                    name: p.name_vi.clone(),
+                    name: super::t(lang, &p.name_vi, &p.name_en).to_string(),
                     figures: format!("{} / {}", p.numerator, p.denominator),
                     rate: percent(p.rate),
                     points: points(p.points),
@@ -86,8 +87,9 @@ pub async fn show_indicator(
             page.dossiers = lost.iter().map(ToString::to_string).collect();
             page.petitions = lost_petitions.iter().map(ToString::to_string).collect();
         }
-        IndicatorState::NotApplicable { explanation_vi, .. } | IndicatorState::Missing { explanation_vi, .. } => {
-            page.note = Some(explanation_vi.clone());
+        IndicatorState::NotApplicable { explanation_vi, explanation_en, .. }
+        | IndicatorState::Missing { explanation_vi, explanation_en, .. } => {
+            page.note = Some(super::t(lang, explanation_vi, explanation_en).to_string());
         }
     }
     Ok(page.into_response())

@@ -1,4 +1,4 @@
-//! `GET /can-bo/bao-cao`: the period report of a unit (or a province) by unit, procedure or
+//! `GET /can-bo/bao-cao`: the period report of a unit (or a province) by unit, procedure, field or
 //! channel, as a page, or downloaded as CSV or XLSX (`dinh_dang=csv|xlsx`).
 
 use askama::Template;
@@ -20,7 +20,7 @@ use crate::state::AppState;
 pub struct ReportQuery {
     #[serde(flatten)]
     pub index: IndexQuery,
-    /// `don-vi`, `thu-tuc` or `kenh`.
+    /// `don-vi`, `thu-tuc`, `linh-vuc` or `kenh`.
     pub theo: Option<String>,
     /// `csv` or `xlsx` to download.
     pub dinh_dang: Option<String>,
@@ -63,8 +63,8 @@ pub async fn show_report(
         let e = ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "INVALID_DIMENSION",
-            "Chọn báo cáo theo đơn vị, thủ tục hoặc kênh.",
-            "Choose a report by unit, procedure or channel.",
+            "Chọn báo cáo theo đơn vị, thủ tục, lĩnh vực hoặc kênh.",
+            "Choose a report by unit, procedure, field or channel.",
         )
         .with_field("theo");
         return Err(PageFailure::new(layout, e));

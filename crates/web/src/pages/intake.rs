@@ -22,6 +22,7 @@ use motcua_domain::{Described, ports::ExecuteError};
 use serde::Deserialize;
 
 use super::submit::Choice;
+use super::support_attribution::{Refusal, attribute};
 use super::{FieldError, Form, Layout, OrPage, Page, PageFailure, PageResult, SignedIn, check_csrf, t};
 use crate::error::ApiError;
 use crate::files::{self, UploadLimits, multipart};
@@ -46,6 +47,9 @@ pub struct IntakePage {
     pub papers: Vec<PaperRow>,
     pub values: Vec<(String, String)>,
     pub errors: Vec<FieldError>,
+    /// Today's community support sessions and the unit's helpers, for the attribution.
+    pub support_sessions: Vec<super::support_rows::OccurrenceRow>,
+    pub support_helpers: Vec<super::support_rows::HelperRow>,
 }
 
 impl IntakePage {
@@ -83,6 +87,7 @@ fn officer(layout: &Layout, staff: &Staff) -> Result<(), PageFailure> {
 async fn form_page(
     state: &AppState,
     layout: Layout,
+    staff: &Staff,
     chosen: Option<Procedure>,
     values: Vec<(String, String)>,
     errors: Vec<FieldError>,
@@ -114,7 +119,24 @@ async fn form_page(
         })
         .unwrap_or_default();
     let chosen = chosen.map(|p| (p.code.to_string(), p.name));
-    Ok(IntakePage { layout, procedures, chosen, papers, values, errors })
+    let (support_sessions, support_helpers) = support_choices(state, &layout, staff).await?;
+    Ok(IntakePage { layout, procedures, chosen, papers, values, errors, support_sessions, support_helpers })
+}
+
+/// Today's held support sessions of the officer's unit and its helpers.
+async fn support_choices(
+    state: &AppState,
+    layout: &Layout,
+    staff: &Staff,
+) -> Result<(Vec<super::support_rows::OccurrenceRow>, Vec<super::support_rows::HelperRow>), PageFailure> {
+    use super::support_rows::{helper_row, occurrences, today};
+    use motcua_domain::ports::SupportStore;
+    let hoods = state.db.neighborhoods(&staff.unit).await.or_page(layout)?;
+    let helpers = state.db.helpers(&staff.unit).await.or_page(layout)?;
+    let sessions = state.db.sessions(Some(&staff.unit)).await.or_page(layout)?;
+    let window = (today(state), 0);
+    let today = occurrences(state, layout.lang, &sessions, &hoods, &helpers, window, true).await.or_page(layout)?;
+    Ok((today, helpers.iter().map(|h| helper_row(layout.lang, h)).collect()))
 }
 
 async fn procedure(state: &AppState, layout: &Layout, code: &str) -> Result<Option<Procedure>, PageFailure> {
@@ -134,7 +156,9 @@ pub async fn show_intake(
         Some(c) if !c.is_empty() => procedure(&state, &layout, c).await?,
         _ => None,
     };
-    Ok(form_page(&state, layout, chosen, vec![("so_ban".into(), "1".into())], Vec::new()).await?.into_response())
+    Ok(form_page(&state, layout, &staff, chosen, vec![("so_ban".into(), "1".into())], Vec::new())
+        .await?
+        .into_response())
 }
 
 /// The citizen's secret for the lookup: 10 characters without look-alikes (about 49 bits).
@@ -178,7 +202,7 @@ pub async fn submit_intake(
             id: "thu-tuc".into(),
             message: t(layout.lang, "Vui lòng chọn thủ tục.", "Choose the procedure.").into(),
         };
-        let page = form_page(&state, layout, None, values, vec![e]).await?;
+        let page = form_page(&state, layout, &staff, None, values, vec![e]).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
     let mut errors: Vec<FieldError> = Vec::new();
@@ -212,11 +236,32 @@ pub async fn submit_intake(
         })
         .ok()
         .flatten();
-    let assistance =
-        (upload.get("ho_tro") == "1").then(|| Assistance::parse(&get("nguoi_ho_tro"), &get("buoi_ho_tro")));
-    if let Some(Err(e)) = &assistance {
-        say(&mut errors, input_for(e.field()), e);
-    }
+    // Help at a scheduled support session is attributed to it and to a registered helper.
+    let assistance = match (upload.get("ho_tro") == "1", get("buoi_ho_tro_ma")) {
+        (false, _) => None,
+        (true, occurrence) if occurrence.is_empty() => {
+            let a = Assistance::parse(&get("nguoi_ho_tro"), &get("buoi_ho_tro"));
+            if let Err(e) = &a {
+                say(&mut errors, input_for(e.field()), e);
+            }
+            a.ok()
+        }
+        (true, occurrence) => {
+            let helper = get("nguoi_ho_tro_ma");
+            match attribute(&state, &staff.unit, &occurrence, &helper, &get("nguoi_ho_tro")).await.or_page(&layout)? {
+                Ok(a) => Some(a),
+                Err(Refusal::Note(e)) => {
+                    say(&mut errors, input_for(e.field()), &e);
+                    None
+                }
+                Err(Refusal::Support(e)) => {
+                    let id = if e.field() == Some("helper") { "nguoi-ho-tro-ma" } else { "buoi-ho-tro-ma" };
+                    say(&mut errors, id, &e);
+                    None
+                }
+            }
+        }
+    };
     let copies = get("so_ban").parse::<u32>().unwrap_or(0);
     let ticked: Vec<String> = upload.fields.iter().filter(|(k, _)| k == "giay_to").map(|(_, v)| v.clone()).collect();
     let components = proc
@@ -259,7 +304,7 @@ pub async fn submit_intake(
         _ => None,
     };
     let Some(new) = new else {
-        let page = form_page(&state, layout, Some(proc), values, errors).await?;
+        let page = form_page(&state, layout, &staff, Some(proc), values, errors).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
     let unit = state.db.unit(&staff.unit).await.or_page(&layout)?;
@@ -268,7 +313,7 @@ pub async fn submit_intake(
     let actor = Actor::staff(&staff);
     let secret = new_secret();
     let creation = Creation { new, actor: actor.clone(), at: now, secret: SecretHash::of(&secret) };
-    let assisted = assistance.and_then(Result::ok).map(|a| a.event());
+    let assisted = assistance.map(|a| a.event());
     let then = move |d: &Dossier| {
         let ctx = Context { now, calendar: &cal, calendar_version: version, procedure: &proc };
         let kind = decide(d, &actor, &Command::Receive, &ctx)?;

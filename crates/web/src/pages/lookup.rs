@@ -16,6 +16,7 @@ use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect};
 use motcua_domain::dossier::{Dossier, DossierCode, Status};
+use motcua_domain::notify::outbox::NotifyStore;
 use motcua_domain::ports::{CatalogStore, DossierStore};
 use serde::Deserialize;
 
@@ -82,6 +83,8 @@ pub struct LookupResultPage {
     pub note: String,
     pub comment: String,
     pub errors: Vec<FieldError>,
+    /// The notices sent to the citizen (recipient masked).
+    pub sent: super::notify_sent::SentList,
 }
 
 impl LookupResultPage {
@@ -239,6 +242,7 @@ pub async fn result_page(
     let layout = layout.titled("Tra cứu hồ sơ", "Look up a dossier");
     let procedure = state.db.procedure(&d.procedure).await.or_page(&layout)?.map(|p| p.name);
     let events = state.db.events(&d.code).await.or_page(&layout)?;
+    let sent = super::notify_sent::list(lang, NotifyStore::notices(&state.db, &d.code.to_string()).await.or_page(&layout)?, false);
     let (calendar, _) = calendar_for(state, d).await.or_page(&layout)?;
     let late = d.timeliness(&calendar, state.now()) == Some(motcua_domain::calendar::Timeliness::Late);
     let full = matches!(proof, Proof::Secret(_));
@@ -290,6 +294,7 @@ pub async fn result_page(
         note: String::new(),
         comment: String::new(),
         errors,
+        sent,
         layout,
     })
 }

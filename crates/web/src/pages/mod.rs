@@ -7,8 +7,11 @@
 //! `csrf` field and compared on every POST ([`check_csrf`]).
 
 pub mod admin;
+pub mod admin_audit;
 pub mod admin_catalog;
+pub mod admin_staff;
 pub mod assets;
+pub mod assistant;
 pub mod confirmation;
 pub mod dashboard;
 pub mod decide_result;
@@ -21,7 +24,10 @@ pub mod index_report;
 pub mod intake;
 pub mod lookup;
 pub mod lookup_actions;
+pub mod my_dossiers;
 pub mod not_found;
+pub mod notify_sent;
+pub mod notify_templates;
 pub mod pakn;
 pub mod pakn_lookup;
 pub mod pakn_staff;
@@ -34,10 +40,16 @@ pub mod ranking;
 pub mod register;
 pub mod slips;
 pub mod staff_dossier;
+pub mod staff_preview;
 pub mod staff_sign_in;
 pub mod submit;
 pub mod submit_checks;
 pub mod submit_draft;
+pub mod support;
+pub mod support_attribution;
+pub mod support_public;
+pub mod support_report;
+pub mod support_rows;
 pub mod sync;
 mod words;
 
@@ -171,6 +183,9 @@ fn staff_nav(staff: &Staff) -> Vec<(&'static str, &'static str, &'static str)> {
         nav.push(("/can-bo/tiep-nhan", "Tiếp nhận tại quầy", "Counter intake"));
         nav.push(("/can-bo/doi-soat", "Đối soát thu phí", "Fee reconciliation"));
     }
+    if support::may_manage(staff) {
+        nav.push((support::PATH, "Hỗ trợ cộng đồng", "Support days"));
+    }
     if role != Administrator {
         nav.push(("/can-bo/tong-quan", "Tổng quan", "Dashboard"));
         nav.push(("/can-bo/so-theo-doi", "Sổ theo dõi", "Register"));
@@ -180,6 +195,9 @@ fn staff_nav(staff: &Staff) -> Vec<(&'static str, &'static str, &'static str)> {
     }
     if province {
         nav.push(("/can-bo/xep-hang", "Xếp hạng", "Ranking"));
+    }
+    if matches!(role, IntakeOfficer | CenterDirector) && !province {
+        nav.push(("/can-bo/tro-ly", "Tin nhắn Zalo", "Zalo messages"));
     }
     if crate::api::sync::may_watch(role) {
         nav.push(("/can-bo/dong-bo", "Đồng bộ", "Sync"));

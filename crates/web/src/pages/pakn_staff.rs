@@ -8,7 +8,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
 use chrono::Duration;
 use motcua_domain::pakn::{Petition, PetitionCommand, PetitionStatus};
-use motcua_domain::ports::PetitionStore;
+use motcua_domain::ports::{CatalogStore, PetitionStore};
 use motcua_domain::staff::{Actor, Role, Staff};
 use serde::Deserialize;
 
@@ -112,6 +112,13 @@ pub struct PaknDetailPage {
     pub may_reject: bool,
     pub may_request: bool,
     pub may_answer: bool,
+    /// Received and not yet handled here: may be sent on to the right unit.
+    pub may_transfer: bool,
+    /// Answered and not yet published.
+    pub may_publish: bool,
+    /// The publication deadline (answered petitions) and, once published, whether it was met.
+    pub publish_due: Option<String>,
+    pub transferred_from: String,
     pub history: Vec<Step>,
     pub notice: Option<String>,
     pub errors: Vec<FieldError>,
@@ -135,9 +142,19 @@ fn step_words(layout: &Layout, kind: &str) -> &'static str {
         "info_requested" => ("Đề nghị bổ sung thông tin", "More information requested"),
         "info_provided" => ("Người dân bổ sung thông tin", "The citizen replied"),
         "answered" => ("Trả lời", "Answered"),
+        "transferred" => ("Chuyển sang đơn vị khác xử lý", "Transferred to another unit"),
+        "published" => ("Công khai kết quả xử lý", "Result published"),
         _ => ("Người dân đánh giá", "Rated by the citizen"),
     };
     t(layout.lang, vi, en)
+}
+
+/// The publication deadline of an answered petition, on its unit's calendar (`None` otherwise).
+async fn publish_due(state: &AppState, p: &Petition) -> Option<chrono::DateTime<chrono::Utc>> {
+    let hours = state.db.unit(&p.unit).await.ok().flatten().map(|u| u.working_hours).unwrap_or_default();
+    let (calendar, _) = state.work_calendar(None, &hours).await.ok()?;
+    let days = crate::api::index::CONFIGS.for_date(p.submitted_at.date_naive()).petition_deadlines.publish_days;
+    p.publish_due(&calendar, days)
 }
 
 async fn detail(
@@ -177,6 +194,13 @@ async fn detail(
         may_reject: handles && first_step,
         may_request: handles && first_step,
         may_answer: handles && p.status.is_open(),
+        may_transfer: handles && p.status == PetitionStatus::Received,
+        may_publish: handles && p.status == PetitionStatus::Answered && p.published_at.is_none(),
+        publish_due: match publish_due(state, &p).await {
+            Some(due) => Some(w(due)),
+            None => None,
+        },
+        transferred_from: p.transferred_from.iter().map(|u| u.to_string()).collect::<Vec<_>>().join(", "),
         history: history(&records).iter().map(|h| Step { at: w(h.at), what: step_words(&layout, &h.kind) }).collect(),
         notice,
         errors,
@@ -209,6 +233,8 @@ pub async fn act_on_pakn(
         "tu-choi" => (PetitionCommand::Reject { reason: text }, "ly-do"),
         "yeu-cau-bo-sung" => (PetitionCommand::RequestInfo { question: text }, "yeu-cau"),
         "tra-loi" => (PetitionCommand::Answer { answer: text }, "tra-loi"),
+        "chuyen" => (PetitionCommand::Transfer { to: form.get("don_vi").to_string(), reason: text }, "chuyen"),
+        "cong-khai" => (PetitionCommand::Publish, "cong-khai"),
         _ => return Err(PageFailure::new(layout, ApiError::not_found("thao tác này", "This action"))),
     };
     let parsed = parse_code(&code).or_page(&layout)?;

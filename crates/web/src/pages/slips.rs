@@ -181,8 +181,8 @@ async fn facts(
         reason,
         new_due_at: new_due,
         assisted: last(events, |k| match k {
-            EventKind::Assisted { helper, session } if session.is_empty() => Some(helper.clone()),
-            EventKind::Assisted { helper, session } => Some(format!("{helper} ({session})")),
+            EventKind::Assisted { helper, session, .. } if session.is_empty() => Some(helper.clone()),
+            EventKind::Assisted { helper, session, .. } => Some(format!("{helper} ({session})")),
             _ => None,
         })
         .map(|(a, _, _)| a),

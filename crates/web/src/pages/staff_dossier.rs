@@ -9,7 +9,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use motcua_domain::calendar::Timeliness;
 use motcua_domain::dossier::{Channel, Command, Context, DossierCode, FeeLine, LifecycleError, ResultDoc, decide};
-use motcua_domain::ports::{CatalogStore, DossierStore};
+use motcua_domain::notify::outbox::NotifyStore;
+use motcua_domain::ports::{BlobStore, CatalogStore, DossierStore};
 use motcua_domain::staff::{Actor, Staff};
 use motcua_domain::unit::UnitCode;
 use serde::Deserialize;
@@ -259,6 +260,22 @@ pub struct Item {
     pub value: String,
 }
 
+/// A paper of the dossier on the staff page.
+#[derive(Debug, Clone)]
+pub struct Paper {
+    pub name: String,
+    pub file: Option<FileLinks>,
+}
+
+/// Where staff download an attached file and see it in place (`<img>` for images, an `<iframe>`
+/// for PDFs, inside a `<details>` that works without JavaScript).
+#[derive(Debug, Clone)]
+pub struct FileLinks {
+    pub download: String,
+    pub preview: String,
+    pub image: bool,
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "staff_dossier.html")]
 pub struct StaffDossierPage {
@@ -270,8 +287,8 @@ pub struct StaffDossierPage {
     pub mark: &'static str,
     pub mark_text: String,
     pub facts: Vec<Item>,
-    /// Each paper: its name and, when a file was attached, where staff can open it.
-    pub components: Vec<(String, Option<String>)>,
+    /// Each paper, with its attached file when there is one.
+    pub components: Vec<Paper>,
     pub fees: Vec<Item>,
     /// The VietQR code (inline SVG) for the fees still owed, when the unit has a bank account.
     pub transfer_qr: Option<String>,
@@ -285,6 +302,8 @@ pub struct StaffDossierPage {
     pub slips: Vec<super::slips::SlipLink>,
     /// The apology form, when this staff member may issue one now.
     pub apology: Option<super::slips::ApologyForm>,
+    /// The notices sent to the citizen and their delivery status.
+    pub sent: super::notify_sent::SentList,
 }
 
 #[derive(Debug, Deserialize)]
@@ -444,14 +463,24 @@ async fn render(
     for r in &d.results {
         facts.push(item("Kết quả", "Result", r.name.clone()));
     }
-    let components = d
-        .components
-        .iter()
-        .map(|c| {
-            let name = if c.name.is_empty() { c.code.clone() } else { c.name.clone() };
-            (name, c.file_sha256.as_ref().map(|sha| format!("/can-bo/ho-so/{}/tep/{sha}", d.code)))
-        })
-        .collect();
+    let mut components = Vec::new();
+    for c in &d.components {
+        let name = if c.name.is_empty() { c.code.clone() } else { c.name.clone() };
+        let file = match &c.file_sha256 {
+            Some(sha) => Some(FileLinks {
+                download: format!("/can-bo/ho-so/{}/tep/{sha}", d.code),
+                preview: super::staff_preview::href(&d.code, sha),
+                image: state
+                    .db
+                    .blob_meta(sha)
+                    .await
+                    .or_page(&layout)?
+                    .is_some_and(|m| m.media_type.starts_with("image/")),
+            }),
+            None => None,
+        };
+        components.push(Paper { name, file });
+    }
     let transfer_qr = super::payment::transfer_payload(state, &d)
         .await
         .or_page(&layout)?
@@ -472,6 +501,7 @@ async fn render(
         );
     }
     let (slips, apology) = super::slips::offered(&layout, staff, &d, &events, now);
+    let sent = super::notify_sent::list(lang, NotifyStore::notices(&state.db, &d.code.to_string()).await.or_page(&layout)?, true);
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     let page = StaffDossierPage {
         code: d.code.to_string(),
@@ -487,6 +517,7 @@ async fn render(
         timeline: words::timeline(lang, &events, true),
         slips,
         apology,
+        sent,
         actions,
         units,
         notice,

@@ -20,6 +20,8 @@ pub struct SignInPage {
     pub layout: Layout,
     pub username: String,
     pub errors: Vec<FieldError>,
+    /// Whether staff may also sign in with OpenID Connect (`MOTCUA_STAFF_OIDC_*`).
+    pub oidc: bool,
 }
 
 impl SignInPage {
@@ -28,9 +30,10 @@ impl SignInPage {
     }
 }
 
-pub async fn show_sign_in(Page(layout): Page) -> PageResult {
+pub async fn show_sign_in(State(state): State<AppState>, Page(layout): Page) -> PageResult {
     let layout = layout.titled("Đăng nhập cán bộ", "Staff sign-in");
-    Ok(SignInPage { layout, username: String::new(), errors: Vec::new() }.into_response())
+    let oidc = state.sign_in.staff.is_some();
+    Ok(SignInPage { layout, username: String::new(), errors: Vec::new(), oidc }.into_response())
 }
 
 pub async fn sign_in_staff(
@@ -72,7 +75,8 @@ pub async fn sign_in_staff(
             Err(e) => return Err(super::PageFailure::new(layout, e)),
         }
     }
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, SignInPage { layout, username, errors }).into_response())
+    let oidc = state.sign_in.staff.is_some();
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, SignInPage { layout, username, errors, oidc }).into_response())
 }
 
 pub async fn sign_out_staff(Page(layout): Page, headers: HeaderMap, form: Form) -> PageResult {

@@ -22,7 +22,7 @@ use super::procedure::load;
 use super::submit_checks::{check_step, document_id, err, step_of};
 use super::submit_draft::{Attached, Entered, Step};
 use super::{FieldError, Form, Layout, OrPage, Page, PageFailure, PageResult, check_csrf, confirmation, message};
-use crate::api::dossiers::{ApplicantInput, ComponentInput, SubmitRequest, submit};
+use crate::api::dossiers::{ApplicantInput, ComponentInput, SubmitRequest, submit_as};
 use crate::error::ApiError;
 use crate::files::{self, UploadLimits, multipart};
 use crate::state::AppState;
@@ -302,7 +302,9 @@ pub async fn submit_step(
             .collect(),
         copies: None,
     };
-    let (dossier, secret) = match submit(&state, None, req).await {
+    // Signed in with VNeID: a dossier in the citizen's own name is filed with a verified identity.
+    let citizen = crate::oidc::citizen::signed_in(&state, &headers).await.or_page(&layout)?;
+    let (dossier, secret) = match submit_as(&state, None, citizen.as_ref().map(|c| &c.id_number), req).await {
         Ok(done) => done,
         Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
             let (back, id) = step_of(e.body.field.as_deref());

@@ -272,7 +272,7 @@ fn event(lang: Lang, kind: &EventKind) -> String {
             &format!("Apology and new appointment: {}", when(lang, *new_due_at)),
             reason,
         ),
-        EventKind::Assisted { helper, session } => {
+        EventKind::Assisted { helper, session, .. } => {
             with(&format!("Được hỗ trợ nộp hồ sơ bởi {helper}"), &format!("Submitted with help from {helper}"), session)
         }
     }

@@ -1,9 +1,11 @@
 //! The administration pages: staff accounts, units, procedures and calendar amendments, for
 //! administrators only; bad input explained and nothing changed. On SQLite and PostgreSQL.
 
+use motcua_domain::audit::AuditKind;
 use motcua_domain::calendar::WorkingHours;
 use motcua_domain::catalog::ProcedureCode;
-use motcua_domain::ports::{CalendarStore, CatalogStore, StaffStore};
+use motcua_domain::clock::Clock;
+use motcua_domain::ports::{AdminStore, CalendarStore, CatalogStore, StaffStore};
 use motcua_domain::staff::Role;
 use motcua_domain::unit::UnitCode;
 use reqwest::StatusCode;
@@ -111,6 +113,26 @@ async fn administrators_manage_staff_units_procedures_and_the_calendar() {
         assert_eq!((a.len(), a[0].working, a[0].reason.as_str()), (1, false, "Thông báo 12/TB-UBND"));
         let page = get_page(&app, "/can-bo/quan-tri/lich", &admin).await.text().await.unwrap();
         assert!(page.contains("24/11/2026") && page.contains("Thông báo 12/TB-UBND"));
+
+        // Each saved change is in the audit trail, newest first, with what it changed.
+        let log = app.db.audit_log(None, 10).await.unwrap();
+        let kinds: Vec<_> = log.iter().map(|r| r.kind).collect();
+        use AuditKind::*;
+        assert_eq!(
+            kinds,
+            [CalendarAmended, ProcedureEdited, UnitEdited, StaffCreated],
+            "{backend:?}: refusals leave none"
+        );
+        assert!(log.iter().all(|r| r.actor == "86.administrator" && r.at == app.clock.now()));
+        let changed = |i: usize, field: &str| {
+            log[i].differences().into_iter().find(|d| d.field == field).map(|d| (d.before, d.after))
+        };
+        assert_eq!(changed(1, "fees[0].amount"), Some(("8000".into(), "10000".into())));
+        assert_eq!(changed(2, "agency").map(|d| d.1), Some("000.09.99.H86".into()), "{:?}", log[2]);
+        assert_eq!(changed(3, "username"), Some((String::new(), "an.nguyen".into())));
+        assert!(log[3].after.as_ref().is_some_and(|a| !a.to_string().contains("argon2")), "no password hash");
+        let page = get_page(&app, "/can-bo/quan-tri/nhat-ky", &admin).await.text().await.unwrap();
+        assert!(page.contains("Sửa thủ tục") && page.contains("8000 → 10000") && page.contains("Điều chỉnh lịch nghỉ"));
         app.stop().await;
     }
 }

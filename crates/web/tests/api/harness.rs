@@ -67,6 +67,11 @@ const STAFF: [(&str, Role); 10] = [
 
 impl TestApp {
     pub async fn spawn(backend: Backend) -> TestApp {
+        TestApp::spawn_with(backend, |state| state).await
+    }
+
+    /// The same, with the state configured further before it is served (e.g. sign-in providers).
+    pub async fn spawn_with(backend: Backend, configure: impl FnOnce(AppState) -> AppState) -> TestApp {
         let (url, pg, dir) = match backend {
             Backend::Sqlite => {
                 let dir = std::env::temp_dir().join(format!(
@@ -95,7 +100,7 @@ impl TestApp {
             db.create_staff(&name, &name, role, &UnitCode::parse(unit).unwrap(), password_hash()).await.unwrap();
         }
         let clock = Arc::new(ManualClock::new(monday_morning()));
-        let state = AppState::new(db.clone(), clock.clone());
+        let state = configure(AppState::new(db.clone(), clock.clone()));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let server = tokio::spawn(async move {

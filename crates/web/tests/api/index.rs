@@ -149,7 +149,7 @@ async fn the_forecast_lists_the_dossier_due_within_the_horizon_with_its_points()
 }
 
 #[tokio::test]
-async fn the_period_report_counts_by_channel_and_downloads_as_csv_and_xlsx() {
+async fn the_period_report_counts_by_channel_and_field_and_downloads_as_csv_and_xlsx() {
     for backend in BACKENDS {
         let app = TestApp::spawn(backend).await;
         let done = submit(&app, "28777").await;
@@ -188,7 +188,18 @@ async fn the_period_report_counts_by_channel_and_downloads_as_csv_and_xlsx() {
         let xlsx = app.client.get(url("xlsx")).bearer_auth(&leader).send().await.unwrap();
         assert!(xlsx.headers()["content-disposition"].to_str().unwrap().contains(".xlsx"));
         assert!(xlsx.bytes().await.unwrap().starts_with(b"PK"));
-        let (status, bad) = app.get("/api/v1/index/units/28777/report?by=field", Some(&leader)).await;
+        // By field (lĩnh vực): one row per field of the procedures, on the page and in the exports.
+        let (status, r) = app.get("/api/v1/index/units/28777/report?period=2026-11&by=field", Some(&leader)).await;
+        assert_eq!(status, StatusCode::OK, "{r}");
+        let rows = r["rows"].as_array().unwrap();
+        assert_eq!(rows.len(), 2, "one field, then the total: {r}");
+        let field = rows[0][0].as_str().unwrap();
+        assert!(!field.is_empty() && field != "?" && rows[0][1].as_str() == Some(field), "{r}");
+        assert_eq!((rows[0][2].as_f64(), rows[1][2].as_f64()), (Some(2.0), Some(2.0)));
+        let by_field = format!("{}&by=field", url("csv"));
+        let csv = app.client.get(by_field).bearer_auth(&leader).send().await.unwrap().bytes().await.unwrap();
+        assert!(String::from_utf8_lossy(&csv).contains(&format!("{field},{field},2,0,2,")));
+        let (status, bad) = app.get("/api/v1/index/units/28777/report?by=colour", Some(&leader)).await;
         assert_eq!((status, bad["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("by")));
         let (status, _) = app.get("/api/v1/index/units/28777/report?format=pdf", Some(&leader)).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);

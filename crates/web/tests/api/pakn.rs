@@ -146,3 +146,52 @@ async fn staff_handle_petitions_the_citizen_rates_and_the_pakn_indicators_follow
         app.stop().await;
     }
 }
+
+#[tokio::test]
+async fn staff_transfer_a_petition_to_the_competent_commune_which_then_answers_and_publishes_it() {
+    for backend in BACKENDS {
+        let app = TestApp::spawn(backend).await;
+        let (code, _) = send(&app, "28777").await;
+        let here = app.token("28777", Role::Specialist).await;
+        let path = |action: &str| format!("/api/v1/petitions/{code}/{action}");
+        // Bad targets are refused with a code and both messages, and change nothing.
+        for (to, expected) in [("2875", "INVALID_UNIT"), ("28777", "INVALID_UNIT"), ("99999", "UNKNOWN_UNIT")] {
+            let (status, body) =
+                app.post(&path("transfer"), Some(&here), json!({"to": to, "text": "Sai thẩm quyền."})).await;
+            assert_eq!((status, body["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some(expected)), "{to}");
+            assert!(body["message_vi"].is_string() && body["message_en"].is_string());
+        }
+        let (status, body) =
+            app.post(&path("transfer"), Some(&here), json!({"to": "25747", "text": "Khác tỉnh."})).await;
+        assert_eq!((status, body["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("UNKNOWN_UNIT")));
+        let (status, body) = app.post(&path("transfer"), Some(&here), json!({"to": "28756", "text": ""})).await;
+        assert_eq!((status, body["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("reason")));
+        let (_, same) = app.get(&format!("/api/v1/petitions/{code}"), Some(&here)).await;
+        assert_eq!(same["history"].as_array().unwrap().len(), 1, "refusals wrote nothing");
+
+        let (status, moved) =
+            app.post(&path("transfer"), Some(&here), json!({"to": "28756", "text": "Thuộc phường Tân An."})).await;
+        assert_eq!((status, moved["unit"].as_str()), (StatusCode::OK, Some("28756")), "{moved}");
+        // The old unit no longer sees it; the new one answers and publishes it.
+        assert_eq!(app.get(&format!("/api/v1/petitions/{code}"), Some(&here)).await.0, StatusCode::NOT_FOUND);
+        let there = app.token("28756", Role::Specialist).await;
+        let (status, _) = app.post(&path("answer"), Some(&there), json!({"text": "Đã xử lý xong."})).await;
+        assert_eq!(status, StatusCode::OK);
+        let (status, _) = app.post(&path("publish"), Some(&there), json!({})).await;
+        assert_eq!(status, StatusCode::OK);
+        let (status, body) = app.post(&path("publish"), Some(&there), json!({})).await;
+        assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("PETITION_ACTION_NOT_ALLOWED")));
+        let (_, detail) = app.get(&format!("/api/v1/petitions/{code}"), Some(&there)).await;
+        let kinds: Vec<&str> =
+            detail["history"].as_array().unwrap().iter().map(|h| h["kind"].as_str().unwrap()).collect();
+        assert_eq!(kinds, ["submitted", "transferred", "answered", "published"]);
+
+        // The index counts it for the commune that handled it, not the one it was sent to.
+        let monitor = app.token("86", Role::ProvinceMonitor).await;
+        for (unit, expected) in [("28777", 0), ("28756", 1)] {
+            let (_, index) = app.get(&format!("/api/v1/index/units/{unit}?period=2026-11"), Some(&monitor)).await;
+            assert_eq!(indicator(&index, "PETITION_PROCESSING_ON_TIME")["denominator"].as_u64(), Some(expected));
+        }
+        app.stop().await;
+    }
+}

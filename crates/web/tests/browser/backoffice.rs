@@ -25,9 +25,9 @@ async fn fetch(app: &TestApp, path: &str) -> (StatusCode, String, Vec<u8>) {
     (r.status(), ct, r.bytes().await.unwrap().to_vec())
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_officer_receives_a_walk_in_at_the_counter_and_prints_its_receipt() {
-    let app = TestApp::spawn(Backend::Sqlite).await;
+on_both!(an_officer_receives_a_walk_in_at_the_counter_and_prints_its_receipt);
+async fn an_officer_receives_a_walk_in_at_the_counter_and_prints_its_receipt(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
     let driver = Driver::start();
     let c = driver.client().await;
     sign_in(&c, &app, "28777.intake_officer").await;
@@ -58,12 +58,21 @@ async fn an_officer_receives_a_walk_in_at_the_counter_and_prints_its_receipt() {
     press(&c, "Xem hồ sơ").await;
     let page = body(&c).await;
     assert!(page.contains("Được hỗ trợ nộp hồ sơ bởi Lê Thị Hoa") && page.contains("Mẫu 01"), "{page}");
+    // The scanned paper is previewed in place: a PDF in a frame, served inline, no JavaScript.
+    click(&c, "details.preview summary").await;
+    let frame = c.find(Locator::Css("details.preview[open] iframe")).await.unwrap();
+    let src = frame.attr("src").await.unwrap().unwrap_or_default();
+    assert!(src.starts_with(&format!("/can-bo/ho-so/{code}/xem/")), "{src}");
+    axe(&c).await;
+    screenshots(&c, "33-dossier-preview").await;
+    let (status, ct, size) = fetch_in_browser(&c, &src).await;
+    assert_eq!((status, ct.as_str(), size), (200, "application/pdf", pdf_bytes("quet").len() as u64));
     app.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_late_dossier_gets_its_apology_and_shows_in_the_register_and_dashboard() {
-    let app = TestApp::spawn(Backend::Sqlite).await;
+on_both!(a_late_dossier_gets_its_apology_and_shows_in_the_register_and_dashboard);
+async fn a_late_dossier_gets_its_apology_and_shows_in_the_register_and_dashboard(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
     let officer = app.token("28777", Role::IntakeOfficer).await;
     let (code, _) = app.submit_birth().await;
     app.act(&code, "receive", &officer, json!({})).await;

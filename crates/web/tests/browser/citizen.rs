@@ -17,9 +17,9 @@ fn png_bytes(tag: &str) -> Vec<u8> {
     b
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_citizen_files_with_attachments_and_a_refused_file_loses_nothing() {
-    let app = TestApp::spawn(Backend::Sqlite).await;
+on_both!(a_citizen_files_with_attachments_and_a_refused_file_loses_nothing);
+async fn a_citizen_files_with_attachments_and_a_refused_file_loses_nothing(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
     let driver = Driver::start();
     let c = driver.client().await;
 
@@ -90,9 +90,9 @@ async fn a_citizen_files_with_attachments_and_a_refused_file_loses_nothing() {
     app.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_supplementation_request_is_answered_by_upload_and_the_officer_receives_it() {
-    let app = TestApp::spawn(Backend::Sqlite).await;
+on_both!(a_supplementation_request_is_answered_by_upload_and_the_officer_receives_it);
+async fn a_supplementation_request_is_answered_by_upload_and_the_officer_receives_it(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
     let (code, secret) = app.submit_birth().await;
     let intake = app.token("28777", Role::IntakeOfficer).await;
     let specialist = app.token("28777", Role::Specialist).await;
@@ -134,9 +134,9 @@ async fn a_supplementation_request_is_answered_by_upload_and_the_officer_receive
     app.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_citizen_downloads_the_electronic_result_and_rates_the_service_once() {
-    let app = TestApp::spawn(Backend::Sqlite).await;
+on_both!(the_citizen_downloads_the_electronic_result_and_rates_the_service_once);
+async fn the_citizen_downloads_the_electronic_result_and_rates_the_service_once(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
     let (code, secret) = app.submit_birth().await;
     let intake = app.token("28777", Role::IntakeOfficer).await;
     let specialist = app.token("28777", Role::Specialist).await;

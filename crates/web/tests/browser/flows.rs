@@ -6,9 +6,9 @@ use fantoccini::Locator;
 use motcua_domain::staff::Role;
 use serde_json::json;
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn citizen_files_online_and_staff_carry_it_to_the_result() {
-    let app = TestApp::spawn(Backend::Sqlite).await;
+on_both!(citizen_files_online_and_staff_carry_it_to_the_result);
+async fn citizen_files_online_and_staff_carry_it_to_the_result(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
     let driver = Driver::start();
     let c = driver.client().await;
 
@@ -108,9 +108,9 @@ async fn citizen_files_online_and_staff_carry_it_to_the_result() {
     app.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_wrong_secret_reveals_nothing_and_english_is_one_click_away() {
-    let app = TestApp::spawn(Backend::Sqlite).await;
+on_both!(a_wrong_secret_reveals_nothing_and_english_is_one_click_away);
+async fn a_wrong_secret_reveals_nothing_and_english_is_one_click_away(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
     let (code, _secret) = app.submit_birth().await;
     let driver = Driver::start();
     let c = driver.client().await;
@@ -129,9 +129,9 @@ async fn a_wrong_secret_reveals_nothing_and_english_is_one_click_away() {
     app.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_supplementation_round_pauses_the_clock_and_moves_the_due_date() {
-    let app = TestApp::spawn(Backend::Sqlite).await;
+on_both!(a_supplementation_round_pauses_the_clock_and_moves_the_due_date);
+async fn a_supplementation_round_pauses_the_clock_and_moves_the_due_date(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
     let (code, secret) = app.submit_birth().await;
     let driver = Driver::start();
     let c = driver.client().await;
@@ -175,9 +175,9 @@ async fn a_supplementation_round_pauses_the_clock_and_moves_the_due_date() {
     app.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_refusal_shows_its_reasons_and_other_communes_see_nothing() {
-    let app = TestApp::spawn(Backend::Sqlite).await;
+on_both!(a_refusal_shows_its_reasons_and_other_communes_see_nothing);
+async fn a_refusal_shows_its_reasons_and_other_communes_see_nothing(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
     let (code, secret) = app.submit_birth().await;
     let driver = Driver::start();
     let c = driver.client().await;
@@ -229,9 +229,9 @@ async fn a_refusal_shows_its_reasons_and_other_communes_see_nothing() {
     app.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_unknown_address_gets_a_page_and_the_api_keeps_its_json() {
-    let app = TestApp::spawn(Backend::Sqlite).await;
+on_both!(an_unknown_address_gets_a_page_and_the_api_keeps_its_json);
+async fn an_unknown_address_gets_a_page_and_the_api_keeps_its_json(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
     let driver = Driver::start();
     let c = driver.client().await;
 
@@ -258,9 +258,9 @@ async fn an_unknown_address_gets_a_page_and_the_api_keeps_its_json() {
     app.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn fees_are_asked_and_confirmed_and_a_dossier_is_transferred() {
-    let app = TestApp::spawn(Backend::Sqlite).await;
+on_both!(fees_are_asked_and_confirmed_and_a_dossier_is_transferred);
+async fn fees_are_asked_and_confirmed_and_a_dossier_is_transferred(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
     let (code, secret) = app.submit_birth().await;
     let driver = Driver::start();
     let c = driver.client().await;

@@ -8,9 +8,9 @@ use serde_json::json;
 use crate::harness::{Backend, TestApp};
 use crate::kit::*;
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn citizen_sends_feedback_the_officer_answers_and_the_citizen_rates_it() {
-    let app = TestApp::spawn(Backend::Sqlite).await;
+on_both!(citizen_sends_feedback_the_officer_answers_and_the_citizen_rates_it);
+async fn citizen_sends_feedback_the_officer_answers_and_the_citizen_rates_it(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
     let driver = Driver::start();
     let c = driver.client().await;
 
@@ -99,10 +99,10 @@ async fn dossier(app: &TestApp) -> String {
     v["dossier"]["code"].as_str().unwrap().to_string()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_index_pages_explain_every_lost_point_and_rank_the_communes() {
+on_both!(the_index_pages_explain_every_lost_point_and_rank_the_communes);
+async fn the_index_pages_explain_every_lost_point_and_rank_the_communes(backend: Backend) {
     use motcua_domain::staff::Role;
-    let app = TestApp::spawn(Backend::Sqlite).await;
+    let app = TestApp::spawn(backend).await;
     // Two dossiers at An Hội on Monday 23/11/2026, due Friday 27/11 09:00: one decided early, one left late.
     let (early, late) = (dossier(&app).await, dossier(&app).await);
     let (intake, specialist, leader) = (

@@ -58,7 +58,7 @@ pub(crate) async fn ranking(state: &AppState, province: &Unit, period: &Period) 
     for per in [period, period.previous()] {
         let inputs = state.db.index_inputs(&scope, per.start(), per.end()).await?;
         let cfg = CONFIGS.for_date(per.from);
-        totals.push(index::compute_province(cfg, &province.code, &codes, &inputs, &per, state.now()));
+        totals.push(index::compute_province_figures(cfg, &province.code, &codes, &inputs, &per, state.now()));
     }
     let (whole, current) = &totals[0];
     let pairs = |rs: &[IndexReport]| rs.iter().map(|r| (r.unit.clone(), r.total)).collect::<Vec<_>>();

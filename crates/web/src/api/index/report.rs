@@ -1,5 +1,5 @@
 //! `GET /api/v1/index/units/{code}/report`: the period statistics of a commune (or a province's
-//! communes) by unit, procedure or channel, as JSON rows, CSV or XLSX.
+//! communes) by unit, procedure, field or channel, as JSON rows, CSV or XLSX.
 
 use axum::response::{IntoResponse, Response};
 
@@ -13,7 +13,7 @@ pub struct ReportParams {
     pub period: Option<String>,
     pub from: Option<String>,
     pub to: Option<String>,
-    /// `unit` (default), `procedure` or `channel`.
+    /// `unit` (default), `procedure`, `field` (lĩnh vực) or `channel`.
     pub by: Option<String>,
     /// `json` (default), `csv` or `xlsx`.
     pub format: Option<String>,
@@ -50,8 +50,8 @@ pub async fn get_report(
     let by = index::Dimension::parse(p.by.as_deref().unwrap_or("unit")).ok_or_else(|| {
         unprocessable(
             "INVALID_DIMENSION",
-            "Chọn báo cáo theo unit, procedure hoặc channel.",
-            "Choose by unit, procedure or channel.",
+            "Chọn báo cáo theo unit, procedure, field hoặc channel.",
+            "Choose by unit, procedure, field or channel.",
             "by",
         )
     })?;

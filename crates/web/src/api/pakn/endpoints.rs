@@ -97,7 +97,8 @@ pub struct PetitionDetail {
 pub struct HistoryEntry {
     pub seq: u32,
     pub at: DateTime<Utc>,
-    /// `submitted`, `rejected`, `info_requested`, `info_provided`, `answered` or `rated`.
+    /// `submitted`, `rejected`, `info_requested`, `info_provided`, `answered`, `rated`, `transferred`
+    /// or `published`.
     pub kind: String,
 }
 
@@ -133,6 +134,8 @@ pub struct ActionBody {
     pub comment: String,
     /// For `rate`: the citizen complains again about the same matter.
     pub recomplaint: bool,
+    /// For `transfer`: the code of the commune (same province) that should handle it.
+    pub to: String,
 }
 
 /// The command an action path names, or 404 for an unknown one.
@@ -141,6 +144,8 @@ pub fn command(action: &str, b: ActionBody) -> ApiResult<PetitionCommand> {
         "reject" => PetitionCommand::Reject { reason: b.text },
         "request-info" => PetitionCommand::RequestInfo { question: b.text },
         "answer" => PetitionCommand::Answer { answer: b.text },
+        "transfer" => PetitionCommand::Transfer { to: b.to, reason: b.text },
+        "publish" => PetitionCommand::Publish,
         "provide-info" => PetitionCommand::ProvideInfo { reply: b.text },
         "rate" => {
             PetitionCommand::Rate { satisfaction: b.satisfaction, comment: b.comment, recomplaint: b.recomplaint }
@@ -150,10 +155,12 @@ pub fn command(action: &str, b: ActionBody) -> ApiResult<PetitionCommand> {
 }
 
 /// Staff of the petition's unit: `reject` (within 2 working days), `request-info` (within 5),
-/// `answer` (within 15). The citizen, with the secret: `provide-info`, `rate` (once, once handled).
+/// `answer` (within 15), `transfer` (to another commune of the province, with `to` and the reason
+/// as `text`; the 15 days restart), `publish` (the answer, within 2 working days). The citizen,
+/// with the secret: `provide-info`, `rate` (once, once handled).
 #[utoipa::path(post, path = "/api/v1/petitions/{code}/{action}", tag = "pakn", request_body = ActionBody,
     params(("code" = String, Path, description = "PAKN-28777-261127-0001"),
-        ("action" = String, Path, description = "reject, request-info, answer, provide-info or rate"), SecretQuery),
+        ("action" = String, Path, description = "reject, request-info, answer, transfer, publish, provide-info or rate"), SecretQuery),
     security((), ("bearer" = [])),
     responses((status = 200, body = PetitionView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
