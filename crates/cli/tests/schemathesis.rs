@@ -58,7 +58,7 @@ async fn the_api_answers_schemathesis_without_5xx_and_as_documented() {
 
     let schema = concat!(env!("CARGO_MANIFEST_DIR"), "/../../openapi.json");
     let examples = std::env::var("MOTCUA_SCHEMATHESIS_EXAMPLES").unwrap_or_else(|_| "15".into());
-    let seconds = std::env::var("MOTCUA_SCHEMATHESIS_SECONDS").unwrap_or_else(|_| "100".into());
+    let seconds = std::env::var("MOTCUA_SCHEMATHESIS_SECONDS").unwrap_or_else(|_| "60".into());
     let out = Command::new(program)
         .current_dir(dir.path())
         .env("SCHEMATHESIS_HOOKS", "")

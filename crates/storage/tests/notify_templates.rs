@@ -1,5 +1,5 @@
 //! Notifications, continued, on SQLite and PostgreSQL: units' own templates (saved, replaced,
-//! reset, read per unit), the unit recorded on each queued notice, a citizen's channel order
+//! reset, read per unit, a province's applying to its communes without their own), the unit recorded on each queued notice, a citizen's channel order
 //! (ZNS first, SMS as its fallback) and the petitioner's notice when a PAKN is answered, queued
 //! in the answer's transaction.
 
@@ -42,6 +42,21 @@ async fn units_replace_and_reset_their_templates() {
         let both = db.templates_of(&["28777".into(), "28756".into(), "00000".into()]).await.unwrap();
         assert_eq!(both.len(), 2);
         assert!(db.templates_of(&[]).await.unwrap().is_empty());
+        // The province's template applies to its communes without their own.
+        db.save_template(&own("86", NoticeKind::Refused, "Tinh: tu choi {code}", at)).await.unwrap();
+        db.save_template(&own("86", NoticeKind::Received, "Tinh: nhan {code}", at)).await.unwrap();
+        let both = db.templates_of(&["28777".into(), "28756".into()]).await.unwrap();
+        let got: Vec<(&str, NoticeKind, &str)> =
+            both.iter().map(|t| (t.unit.as_str(), t.kind, t.template.sms.as_str())).collect();
+        assert_eq!(
+            got,
+            [
+                ("28756", NoticeKind::Received, "Tinh: nhan {code}"),
+                ("28756", NoticeKind::Refused, "Tu choi {code}"),
+                ("28777", NoticeKind::Received, "Nhan {code} hen {due}"),
+                ("28777", NoticeKind::Refused, "Tinh: tu choi {code}"),
+            ]
+        );
         assert!(db.reset_template(&u, NoticeKind::Received).await.unwrap());
         assert!(!db.reset_template(&u, NoticeKind::Received).await.unwrap(), "nothing left to reset");
         assert!(db.unit_templates(&u).await.unwrap().is_empty());

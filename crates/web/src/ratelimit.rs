@@ -263,10 +263,8 @@ pub async fn limit(State(state): State<AppState>, req: Request, next: Next) -> R
         if let Some(k) = &subject_key {
             limiter.fail(k, subject_policy, now);
         }
-    } else if succeeded {
-        if let Some(k) = &subject_key {
-            limiter.clear(k);
-        }
+    } else if let Some(k) = subject_key.as_ref().filter(|_| succeeded) {
+        limiter.clear(k);
     }
     res
 }

@@ -87,7 +87,7 @@ impl Hardening {
 /// The client's address: the peer, or behind a trusted proxy the address it appended last.
 pub fn client_ip(req: &Request, trust_proxy: bool) -> Option<IpAddr> {
     if trust_proxy {
-        let forwarded = req.headers().get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).last();
+        let forwarded = req.headers().get_all("x-forwarded-for").iter().rev().find_map(|v| v.to_str().ok());
         if let Some(ip) = forwarded.and_then(|v| v.rsplit(',').next()).and_then(|s| s.trim().parse().ok()) {
             return Some(ip);
         }

@@ -6,6 +6,7 @@ import duckdb
 
 csv, start, as_of, now = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 con = duckdb.connect()
+con.execute("SET enable_progress_bar = false")
 con.execute(f"CREATE TABLE f AS SELECT * FROM read_csv('{csv}', header=true, nullstr='')")
 n = con.execute("SELECT count(*) FROM f").fetchone()[0]
 query = f"""

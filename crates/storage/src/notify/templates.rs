@@ -52,9 +52,25 @@ impl TemplateStore for Db {
         }
         let mut p = Params::default();
         let list: Vec<String> = units.iter().map(|u| p.text(u.clone())).collect();
-        let sql = format!("SELECT {COLUMNS} FROM notify_templates WHERE unit_code IN ({})", list.join(", "));
+        // A commune without its own template of a kind uses its province's: the province's rows
+        // come first, so the commune's own, read later, replace them.
+        let sql = format!(
+            "SELECT u.code AS unit_code, t.kind, t.subject, t.body, t.sms, t.updated_by, t.updated_at
+             FROM units u JOIN notify_templates t ON t.unit_code = u.code OR t.unit_code = u.parent
+             WHERE u.code IN ({})
+             ORDER BY u.code, t.kind, CASE WHEN t.unit_code = u.code THEN 1 ELSE 0 END",
+            list.join(", ")
+        );
         let rows = p.apply(sqlx::query(&sql)).fetch_all(&self.pool).await.map_err(store_err)?;
-        rows.iter().map(unit_template).collect()
+        let mut out: Vec<UnitTemplate> = Vec::new();
+        for r in &rows {
+            let t = unit_template(r)?;
+            match out.last_mut() {
+                Some(last) if last.unit == t.unit && last.kind == t.kind => *last = t,
+                _ => out.push(t),
+            }
+        }
+        Ok(out)
     }
 
     async fn save_template(&self, t: &UnitTemplate) -> Result<(), StoreError> {

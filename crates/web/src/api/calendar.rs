@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc};
 use motcua_domain::calendar::{Amendment, WorkCalendar, WorkingHours};
 use motcua_domain::catalog::ProcedureCode;
-use motcua_domain::ports::{CalendarStore, CatalogStore};
+use motcua_domain::ports::{AdminStore, CatalogStore};
 use motcua_domain::staff::Role;
 use motcua_domain::unit::UnitCode;
 use serde::{Deserialize, Serialize};
@@ -215,7 +215,9 @@ pub async fn add_amendment(
         working: req.working,
         reason: req.reason.trim().into(),
     };
-    state.db.add_amendment(&a).await?;
+    // With its audit record, in one transaction (as the administration page does).
+    let change = motcua_domain::audit::AdminChange::AddAmendment(a.clone());
+    state.db.administer(&change, &staff, state.now()).await?;
     state.invalidate_calendar();
     Ok((
         StatusCode::CREATED,

@@ -3,6 +3,7 @@
 //! claim of the verified ID token and opens a session; `POST /dang-xuat` ends it. The session
 //! cookie is `HttpOnly`, `SameSite=Lax`, `Secure` behind TLS; only its hash is stored.
 
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::http::header::SET_COOKIE;
@@ -48,8 +49,10 @@ pub async fn citizen_callback(
     State(state): State<AppState>,
     Page(layout): Page,
     headers: HeaderMap,
-    Query(answer): Query<Callback>,
+    answer: Result<Query<Callback>, QueryRejection>,
 ) -> Response {
+    // An unreadable answer has no usable state: refused as such.
+    let answer = answer.map(|q| q.0).unwrap_or_default();
     let mut res = match sign_in(&state, &headers, answer).await {
         Ok(token) => {
             let mut res = Redirect::to(MY_DOSSIERS).into_response();

@@ -4,6 +4,7 @@
 //! staff account by its username; nobody is created. The account then gets the same bearer token
 //! and session cookie as a password sign-in, and a new CSRF token.
 
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::http::header::SET_COOKIE;
@@ -35,8 +36,10 @@ pub async fn staff_callback(
     State(state): State<AppState>,
     Page(layout): Page,
     headers: HeaderMap,
-    Query(answer): Query<Callback>,
+    answer: Result<Query<Callback>, QueryRejection>,
 ) -> Response {
+    // An unreadable answer has no usable state: refused as such.
+    let answer = answer.map(|q| q.0).unwrap_or_default();
     let mut res = match sign_in(&state, &headers, answer).await {
         Ok(token) => {
             let ttl = TOKEN_TTL_HOURS * 3600;

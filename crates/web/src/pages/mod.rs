@@ -199,6 +199,9 @@ fn staff_nav(staff: &Staff) -> Vec<(&'static str, &'static str, &'static str)> {
     if matches!(role, IntakeOfficer | CenterDirector) && !province {
         nav.push(("/can-bo/tro-ly", "Tin nhắn Zalo", "Zalo messages"));
     }
+    if crate::api::notify_templates::may_edit(staff) {
+        nav.push(("/can-bo/mau-thong-bao", "Mẫu tin", "Notice templates"));
+    }
     if crate::api::sync::may_watch(role) {
         nav.push(("/can-bo/dong-bo", "Đồng bộ", "Sync"));
     }

@@ -196,10 +196,7 @@ async fn detail(
         may_answer: handles && p.status.is_open(),
         may_transfer: handles && p.status == PetitionStatus::Received,
         may_publish: handles && p.status == PetitionStatus::Answered && p.published_at.is_none(),
-        publish_due: match publish_due(state, &p).await {
-            Some(due) => Some(w(due)),
-            None => None,
-        },
+        publish_due: publish_due(state, &p).await.map(w),
         transferred_from: p.transferred_from.iter().map(|u| u.to_string()).collect::<Vec<_>>().join(", "),
         history: history(&records).iter().map(|h| Step { at: w(h.at), what: step_words(&layout, &h.kind) }).collect(),
         notice,

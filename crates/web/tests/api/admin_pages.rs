@@ -114,8 +114,13 @@ async fn administrators_manage_staff_units_procedures_and_the_calendar() {
         let page = get_page(&app, "/can-bo/quan-tri/lich", &admin).await.text().await.unwrap();
         assert!(page.contains("24/11/2026") && page.contains("Thông báo 12/TB-UBND"));
 
-        // Each saved change is in the audit trail, newest first, with what it changed.
-        let log = app.db.audit_log(None, 10).await.unwrap();
+        // Each saved change is in the audit trail, newest first, with what it changed (the API's
+        // amendments too).
+        let amend = json!({"date": "2026-12-31", "working": false, "reason": "Quyết định 5/QĐ-UBND"});
+        assert_eq!(app.post("/api/v1/calendar/amendments", Some(&admin), amend).await.0, StatusCode::CREATED);
+        let mut log = app.db.audit_log(None, 10).await.unwrap();
+        assert_eq!((log[0].kind, log[0].subject.as_str()), (AuditKind::CalendarAmended, "2026-12-31"));
+        log.remove(0);
         let kinds: Vec<_> = log.iter().map(|r| r.kind).collect();
         use AuditKind::*;
         assert_eq!(

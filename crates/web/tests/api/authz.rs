@@ -47,7 +47,10 @@ fn command(roles: &'static [Role]) -> Rule {
 }
 
 /// Every endpoint: (method, path template, [(concrete value of the last template segment, rule)]).
-fn rules() -> Vec<(&'static str, &'static str, Vec<(&'static str, Rule)>)> {
+/// (method, path template, [(value of the last template segment, rule)]).
+type Table = Vec<(&'static str, &'static str, Vec<(&'static str, Rule)>)>;
+
+fn rules() -> Table {
     use Rule::*;
     let one = |r: Rule| vec![("", r)];
     let intake = command(&[IntakeOfficer, CenterDirector]);

@@ -206,3 +206,27 @@ async fn the_period_report_counts_by_channel_and_field_and_downloads_as_csv_and_
         app.stop().await;
     }
 }
+
+#[tokio::test]
+async fn the_index_pages_name_every_group_and_indicator_in_english_when_asked() {
+    for backend in BACKENDS {
+        let app = TestApp::spawn(backend).await;
+        let leader = app.token("28777", Role::Leader).await;
+        let page = |path: &'static str| {
+            let (app, leader) = (&app, &leader);
+            async move { crate::slips::get_page(app, path, leader).await.text().await.unwrap() }
+        };
+        let vi = page("/can-bo/chi-so?ky=2026-11").await;
+        assert!(vi.contains("Tiến độ giải quyết") && vi.contains("Tỷ lệ hồ sơ thanh toán trực tuyến"));
+        let en = page("/can-bo/chi-so?ky=2026-11&lang=en").await;
+        for name in ["Processing progress", "Digitization of dossiers", "Share of dossiers paid online", "Satisfaction"]
+        {
+            assert!(en.contains(name), "{name}");
+        }
+        assert!(!en.contains("Tiến độ giải quyết") && !en.contains("Tỷ lệ hồ sơ thanh toán trực tuyến"));
+        assert!(en.contains("inputs yet: the publication dates of the procedures"), "the missing inputs are explained");
+        let drill = page("/can-bo/chi-so/ONLINE_PAYMENT?ky=2026-11&lang=en").await;
+        assert!(drill.contains("Share of dossiers paid online") && drill.contains("fee-bearing procedures"), "{drill}");
+        app.stop().await;
+    }
+}

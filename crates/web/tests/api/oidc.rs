@@ -185,6 +185,19 @@ async fn failed_sign_ins_are_explained_with_a_code_and_create_nothing() {
         let r = b.get(&format!("{}/can-bo/dang-nhap/oidc", app.base)).await;
         assert_eq!(r.status(), StatusCode::NOT_FOUND);
         assert!(r.text().await.unwrap().contains("OIDC_NOT_CONFIGURED"));
+        // An answer that cannot be read (a repeated parameter) is no sign-in either.
+        b.set_app_cookie("lang", "vi");
+        let twice = format!("{}&state=again", flow::with_param(&url, "state", "x"));
+        refused(&mut b, &twice, StatusCode::BAD_REQUEST, "OIDC_BAD_STATE").await;
+        app.stop().await;
+
+        // A provider that cannot be reached: explained, nothing recorded.
+        let app = TestApp::spawn_with(backend, |s| s.with_sign_in(sign_ins("http://127.0.0.1:9", false))).await;
+        let mut b = Browser::new(&app, &op);
+        let r = b.get(&format!("{}/dang-nhap/vneid", app.base)).await;
+        assert_eq!(r.status(), StatusCode::BAD_GATEWAY);
+        assert!(r.text().await.unwrap().contains("<code>OIDC_PROVIDER_UNAVAILABLE</code>"));
+        assert_eq!(count(&app, "oidc_attempts").await, 0);
         app.stop().await;
     }
 }
