@@ -113,19 +113,37 @@ enum Command {
     FakeZalo(cmd::fake_zalo::Args),
     /// Measure IPN verifications per second over HTTP and bank statement matching throughput.
     BenchPayments(cmd::bench_payments::Args),
+    /// Several app server processes on one PostgreSQL under the national request mix: throughput,
+    /// p50/p95/p99 per kind, errors, database growth per dossier.
+    BenchLoad(cmd::bench_load::Args),
     /// Compare dossiers of a period with the national portal's report; list and re-push differences.
     Reconcile(cmd::reconcile::Args),
 }
 
+/// Logs to stderr, filtered by `MOTCUA_LOG`, as one JSON object a line or as text
+/// (`MOTCUA_LOG_FORMAT=json|text`; unset: JSON for `serve`, text for the other commands).
+fn init_logs(serve: bool) -> anyhow::Result<()> {
+    let filter =
+        tracing_subscriber::EnvFilter::try_from_env("MOTCUA_LOG").unwrap_or_else(|_| "info,sqlx=warn".into());
+    let json = match std::env::var("MOTCUA_LOG_FORMAT").unwrap_or_default().trim() {
+        "" => serve,
+        "json" => true,
+        "text" => false,
+        other => anyhow::bail!("MOTCUA_LOG_FORMAT={other}: expected json or text"),
+    };
+    let logs = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if json {
+        logs.json().with_current_span(true).with_span_list(false).init();
+    } else {
+        logs.init();
+    }
+    Ok(())
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("MOTCUA_LOG").unwrap_or_else(|_| "info,sqlx=warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
     let cli = Cli::parse();
+    init_logs(matches!(cli.command, Command::Serve { .. }))?;
     match cli.command {
         Command::Serve { db, listen, sync } => cmd::serve::run(&db.database, &listen, &sync).await,
         Command::Migrate { db } => {
@@ -149,6 +167,7 @@ async fn main() -> anyhow::Result<()> {
         Command::FakeDancu(args) => cmd::fake_dancu::run(args).await,
         Command::FakeZalo(args) => cmd::fake_zalo::run(args).await,
         Command::BenchPayments(args) => cmd::bench_payments::run(args).await,
+        Command::BenchLoad(args) => cmd::bench_load::run(args).await,
         Command::Reconcile(args) => cmd::reconcile::run(args).await,
     }
 }

@@ -46,8 +46,18 @@ async fn the_api_answers_schemathesis_without_5xx_and_as_documented() {
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
     let listen = format!("127.0.0.1:{port}");
-    let mut server =
-        Proc::start(dir.path(), "serve", motcua(), &["serve", "--database", &url, "--listen", &listen], &[]);
+    // Optional integrations are configured (their outside ends on a closed port) so that their
+    // endpoints are exercised rather than answering 503 "not configured".
+    let closed = format!("http://127.0.0.1:{}", free_port());
+    let env = [
+        ("MOTCUA_ZALO_APP_ID", "schemathesis"),
+        ("MOTCUA_ZALO_OA_SECRET", "bi-mat-zalo-thu-nghiem"),
+        ("MOTCUA_ZALO_UNIT", "28777"),
+        ("MOTCUA_ZALO_API_URL", closed.as_str()),
+        ("MOTCUA_ZALO_OAUTH_URL", closed.as_str()),
+    ];
+    let args = ["serve", "--database", &url, "--listen", &listen];
+    let mut server = Proc::start(dir.path(), "serve", motcua(), &args, &env);
     ready(&base, &mut server).await;
     let c = reqwest::Client::new();
     for n in 0..3 {

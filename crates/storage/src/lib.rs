@@ -26,6 +26,7 @@ pub mod dossiers;
 pub mod files;
 pub mod index;
 pub mod notify;
+pub mod observe;
 pub mod oidc;
 pub mod pakn;
 pub mod payments;

@@ -18,6 +18,9 @@ use crate::rows::{instant, int, ms, small};
 use crate::{Backend, Db, store_err};
 
 mod templates;
+mod zns_tokens;
+
+pub use zns_tokens::ZnsTokens;
 
 fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
     StoreError::Backend(format!("corrupt {what}: {e}"))

@@ -4,6 +4,7 @@
 //! stored file back ([`download`]). Who may download what is decided by the caller
 //! ([`dossier_holds`] lists a dossier's files).
 
+pub mod inspect;
 pub mod multipart;
 
 use std::sync::OnceLock;
@@ -18,17 +19,27 @@ use motcua_domain::ports::{BlobMeta, BlobStore, StoreError};
 
 use crate::error::ApiError;
 
-/// How many files one request may carry and how large each may be. Read once from
-/// `MOTCUA_UPLOAD_MAX_FILE_BYTES` (default 10 MiB) and `MOTCUA_UPLOAD_MAX_FILES` (default 10).
+/// How many files one request or dossier may carry, how large each may be, how large all of a
+/// dossier's files together, and how many pixels an image may declare. Read once from
+/// `MOTCUA_UPLOAD_MAX_FILE_BYTES` (default 10 MiB), `MOTCUA_UPLOAD_MAX_FILES` (default 10),
+/// `MOTCUA_UPLOAD_MAX_DOSSIER_BYTES` (default 30 MiB) and `MOTCUA_UPLOAD_MAX_PIXELS` (default
+/// 50 million: an A4 page scanned at 600 dpi is 35 million).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct UploadLimits {
     pub max_file_bytes: usize,
     pub max_files: usize,
+    pub max_dossier_bytes: usize,
+    pub max_pixels: u64,
 }
 
 impl Default for UploadLimits {
     fn default() -> UploadLimits {
-        UploadLimits { max_file_bytes: 10 * 1024 * 1024, max_files: 10 }
+        UploadLimits {
+            max_file_bytes: 10 * 1024 * 1024,
+            max_files: 10,
+            max_dossier_bytes: 30 * 1024 * 1024,
+            max_pixels: 50_000_000,
+        }
     }
 }
 
@@ -48,23 +59,34 @@ impl UploadLimits {
             UploadLimits {
                 max_file_bytes: read("MOTCUA_UPLOAD_MAX_FILE_BYTES", d.max_file_bytes),
                 max_files: read("MOTCUA_UPLOAD_MAX_FILES", d.max_files),
+                max_dossier_bytes: read("MOTCUA_UPLOAD_MAX_DOSSIER_BYTES", d.max_dossier_bytes),
+                max_pixels: read("MOTCUA_UPLOAD_MAX_PIXELS", d.max_pixels as usize) as u64,
             }
         })
     }
 
-    /// The largest request body an upload route accepts: every file at its limit, plus the form.
+    /// The largest request body an upload route accepts: a dossier's files at their limit, plus the form.
     pub fn request_bytes(&self) -> usize {
-        self.max_file_bytes.saturating_mul(self.max_files).saturating_add(1024 * 1024)
+        self.max_file_bytes.saturating_mul(self.max_files).min(self.max_dossier_bytes).saturating_add(1024 * 1024)
     }
 
     /// The per-file limit in words: `10 MB`, `1,5 MB`, `500 KB`.
     pub fn file_size_text(&self) -> String {
-        let b = self.max_file_bytes as f64;
-        let (n, unit) = if b >= 1024.0 * 1024.0 { (b / (1024.0 * 1024.0), "MB") } else { (b / 1024.0, "KB") };
-        let n = (n * 10.0).round() / 10.0;
-        let n = if n.fract() == 0.0 { format!("{n:.0}") } else { format!("{n:.1}").replace('.', ",") };
-        format!("{n} {unit}")
+        size_text(self.max_file_bytes)
     }
+
+    /// The limit on all of a dossier's files together, in words.
+    pub fn dossier_size_text(&self) -> String {
+        size_text(self.max_dossier_bytes)
+    }
+}
+
+fn size_text(bytes: usize) -> String {
+    let b = bytes as f64;
+    let (n, unit) = if b >= 1024.0 * 1024.0 { (b / (1024.0 * 1024.0), "MB") } else { (b / 1024.0, "KB") };
+    let n = (n * 10.0).round() / 10.0;
+    let n = if n.fract() == 0.0 { format!("{n:.0}") } else { format!("{n:.1}").replace('.', ",") };
+    format!("{n} {unit}")
 }
 
 pub use motcua_domain::upload::{MediaType, clean_name};
@@ -89,6 +111,14 @@ pub enum FileError {
     TooMany { limits: UploadLimits },
     #[error("file {name:?} is not a PDF, JPEG or PNG")]
     UnsupportedType { name: String },
+    #[error("file {name:?} is damaged or incomplete")]
+    Malformed { name: String },
+    #[error("file {name:?} carries scripts, actions or embedded files")]
+    ActiveContent { name: String },
+    #[error("image {name:?} declares {width}x{height} pixels")]
+    TooManyPixels { name: String, width: u32, height: u32, limits: UploadLimits },
+    #[error("the dossier's files together exceed the limit")]
+    DossierTooLarge { limits: UploadLimits },
     #[error("the upload could not be read: {0}")]
     Unreadable(String),
     #[error(transparent)]
@@ -102,6 +132,10 @@ impl Described for FileError {
             FileError::TooLarge { .. } => "FILE_TOO_LARGE",
             FileError::TooMany { .. } => "TOO_MANY_FILES",
             FileError::UnsupportedType { .. } => "FILE_TYPE_NOT_ALLOWED",
+            FileError::Malformed { .. } => "FILE_MALFORMED",
+            FileError::ActiveContent { .. } => "FILE_ACTIVE_CONTENT",
+            FileError::TooManyPixels { .. } => "IMAGE_TOO_MANY_PIXELS",
+            FileError::DossierTooLarge { .. } => "DOSSIER_FILES_TOO_LARGE",
             FileError::Unreadable(_) => "UPLOAD_UNREADABLE",
             FileError::Store(e) => e.code(),
         }
@@ -119,6 +153,20 @@ impl Described for FileError {
             FileError::UnsupportedType { name } => {
                 format!("Tệp \"{name}\" không phải PDF, JPEG hoặc PNG; chỉ nhận các loại tệp này.")
             }
+            FileError::Malformed { name } => {
+                format!("Tệp \"{name}\" bị hỏng hoặc không đầy đủ; vui lòng xuất hoặc quét lại tệp.")
+            }
+            FileError::ActiveContent { name } => format!(
+                "Tệp PDF \"{name}\" chứa mã lệnh, hành động tự chạy hoặc tệp đính kèm; vui lòng in ra PDF thường rồi gửi lại."
+            ),
+            FileError::TooManyPixels { name, width, height, limits } => format!(
+                "Ảnh \"{name}\" có kích thước {width}×{height} điểm ảnh, vượt quá {} triệu điểm ảnh; vui lòng chụp lại với độ phân giải thấp hơn.",
+                limits.max_pixels / 1_000_000
+            ),
+            FileError::DossierTooLarge { limits } => format!(
+                "Tổng dung lượng các tệp của một hồ sơ không được quá {}; vui lòng giảm dung lượng tệp.",
+                limits.dossier_size_text()
+            ),
             FileError::Unreadable(_) => "Không đọc được tệp gửi lên; vui lòng tải lại trang và gửi lại.".into(),
             FileError::Store(e) => e.message_vi(),
         }
@@ -136,6 +184,20 @@ impl Described for FileError {
             FileError::UnsupportedType { name } => {
                 format!("File \"{name}\" is not a PDF, JPEG or PNG; only these types are accepted.")
             }
+            FileError::Malformed { name } => {
+                format!("File \"{name}\" is damaged or incomplete; export or scan it again.")
+            }
+            FileError::ActiveContent { name } => format!(
+                "PDF \"{name}\" carries scripts, automatic actions or attached files; print it to a plain PDF and send it again."
+            ),
+            FileError::TooManyPixels { name, width, height, limits } => format!(
+                "Image \"{name}\" is {width}×{height} pixels, over {} million pixels; take it again at a lower resolution.",
+                limits.max_pixels / 1_000_000
+            ),
+            FileError::DossierTooLarge { limits } => format!(
+                "All of a dossier's files together may be at most {}; make the files smaller.",
+                limits.dossier_size_text()
+            ),
             FileError::Unreadable(_) => "The upload could not be read; reload the page and send it again.".into(),
             FileError::Store(e) => e.message_en(),
         }
@@ -146,7 +208,7 @@ impl From<FileError> for ApiError {
     fn from(e: FileError) -> ApiError {
         match e {
             FileError::Store(s) => s.into(),
-            FileError::TooLarge { .. } | FileError::TooMany { .. } => {
+            FileError::TooLarge { .. } | FileError::TooMany { .. } | FileError::DossierTooLarge { .. } => {
                 ApiError::described(StatusCode::PAYLOAD_TOO_LARGE, &e)
             }
             FileError::Unreadable(_) => ApiError::described(StatusCode::BAD_REQUEST, &e),
@@ -170,9 +232,43 @@ pub async fn store(
     if bytes.len() > limits.max_file_bytes {
         return Err(FileError::TooLarge { name, limits });
     }
-    let media_type = MediaType::sniff(bytes).ok_or_else(|| FileError::UnsupportedType { name: name.clone() })?;
+    let media_type = check(bytes, &name, limits)?;
     let meta = blobs.put_blob(media_type.as_str(), bytes, at).await?;
     Ok(StoredFile { sha256: meta.sha256, media_type, size: meta.size, name })
+}
+
+/// What the content is, if it may be stored ([`inspect::inspect`]): the type, or why not.
+pub fn check(bytes: &[u8], name: &str, limits: UploadLimits) -> Result<MediaType, FileError> {
+    let name = name.to_string();
+    inspect::inspect(bytes, limits.max_pixels).map_err(|flaw| match flaw {
+        inspect::Flaw::NotAccepted => FileError::UnsupportedType { name },
+        inspect::Flaw::Malformed => FileError::Malformed { name },
+        inspect::Flaw::ActiveContent => FileError::ActiveContent { name },
+        inspect::Flaw::TooManyPixels { width, height } => FileError::TooManyPixels { name, width, height, limits },
+    })
+}
+
+/// Refuses a dossier whose files (by address, each counted once) are more than
+/// [`UploadLimits::max_files`] or together larger than [`UploadLimits::max_dossier_bytes`].
+pub async fn check_dossier<'a>(
+    blobs: &impl BlobStore,
+    limits: UploadLimits,
+    hashes: impl IntoIterator<Item = &'a str>,
+) -> Result<(), FileError> {
+    let mut seen: Vec<&str> = hashes.into_iter().collect();
+    seen.sort_unstable();
+    seen.dedup();
+    if seen.len() > limits.max_files {
+        return Err(FileError::TooMany { limits });
+    }
+    let mut total = 0u64;
+    for h in seen {
+        total += blobs.blob_meta(h).await?.map_or(0, |m| m.size);
+    }
+    if total > limits.max_dossier_bytes as u64 {
+        return Err(FileError::DossierTooLarge { limits });
+    }
+    Ok(())
 }
 
 /// A stored file, if there is one at `sha256`.
@@ -242,7 +338,7 @@ mod tests {
 
     #[test]
     fn limits_read_as_words() {
-        let l = |b| UploadLimits { max_file_bytes: b, max_files: 1 }.file_size_text();
+        let l = |b| UploadLimits { max_file_bytes: b, ..UploadLimits::default() }.file_size_text();
         assert_eq!((l(10 * 1024 * 1024), l(1536 * 1024), l(2000)), ("10 MB".into(), "1,5 MB".into(), "2 KB".into()));
     }
 

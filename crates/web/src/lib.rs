@@ -18,6 +18,7 @@ pub mod extract;
 pub mod files;
 pub mod integrity;
 pub mod notify;
+pub mod observe;
 pub mod oidc;
 pub mod openapi;
 pub mod pages;

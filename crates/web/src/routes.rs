@@ -155,7 +155,9 @@ pub fn app(state: AppState) -> Router {
     // Outside the body limits: it reads the few small sign-in and look-up forms itself.
     .layer(axum::middleware::from_fn_with_state(state.clone(), crate::ratelimit::limit))
     .layer(axum::middleware::from_fn_with_state(state.clone(), crate::security::headers))
-    .layer(tower_http::trace::TraceLayer::new_for_http())
+    .layer(crate::observe::trace())
+    // Outermost: the request id the trace span and every log line of the request carry.
+    .layer(axum::middleware::from_fn(crate::observe::request_id))
     .with_state(state)
 }
 
@@ -171,6 +173,7 @@ pub fn pages() -> Router<AppState> {
         .route("/tra-cuu/{code}", get(pages::lookup::show_dossier))
         .route("/tra-cuu/{code}/tep/{sha256}", get(pages::lookup_actions::download))
         .route("/tra-cuu/{code}/danh-gia", post(pages::lookup_actions::rate_service))
+        .route("/tra-cuu/{code}/kenh-thong-bao", post(pages::lookup_channels::set_channels))
         .route("/thanh-toan/ket-qua", get(pages::payment_return::show_payment_return))
         .route("/tra-cuu/{code}/thanh-toan", get(pages::payment::show_payment).post(pages::payment::pay_with_vnpay))
         .route("/tra-cuu/{code}/bien-lai/{reference}", get(pages::payment_receipt::citizen_receipt))

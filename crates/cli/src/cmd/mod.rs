@@ -4,6 +4,7 @@ pub mod backup;
 pub mod bench;
 pub mod bench_assistant;
 pub mod bench_index;
+pub mod bench_load;
 pub mod bench_notify;
 pub mod bench_pages;
 pub mod bench_payments;

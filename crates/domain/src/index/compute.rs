@@ -6,9 +6,9 @@ use chrono::{DateTime, Utc};
 
 use super::config::{Attribution, Formula, IndexConfig, IndicatorCode, IndicatorConfig, Level, NotApplicableScoring};
 use super::facts::{DossierFacts, IndexInputs, PetitionFacts, ProcedureFacts};
-use super::kernel::{Bits, Ctx, Row, SLOTS, Slot, Tally};
+use super::kernel::{Ctx, Row, SLOTS, Slot, Tally};
 use super::period::Period;
-use super::report::{GroupReport, IndexReport, IndicatorReport, IndicatorState, Part};
+use super::report::{GroupReport, IndexReport, IndicatorReport, IndicatorState};
 use crate::catalog::ProcedureCode;
 use crate::dossier::DossierCode;
 use crate::unit::UnitCode;
@@ -81,7 +81,7 @@ pub(crate) fn attributed<'a>(cfg: &IndexConfig, f: &'a DossierFacts) -> &'a Unit
 }
 
 /// The lost dossiers of each kernel slot, in code order.
-type Lists = [Vec<DossierCode>; SLOTS];
+pub(super) type Lists = [Vec<DossierCode>; SLOTS];
 
 #[expect(clippy::too_many_arguments, reason = "one call site per level; a struct would only rename them")]
 fn report(
@@ -173,10 +173,10 @@ pub(crate) fn figures(
 }
 
 /// What one unit's report is made from.
-struct Scope<'a> {
-    tally: &'a Tally,
-    petitions: &'a [&'a PetitionFacts],
-    procedures: &'a [ProcedureFacts],
+pub(super) struct Scope<'a> {
+    pub(super) tally: &'a Tally,
+    pub(super) petitions: &'a [&'a PetitionFacts],
+    pub(super) procedures: &'a [ProcedureFacts],
     /// The period's cut: its end, or `now` while it runs.
     as_of: DateTime<Utc>,
     /// What is known: end statuses recorded by then count, even after the period.
@@ -259,7 +259,7 @@ fn scored(num: u64, den: u64, points: (Option<f64>, f64), lost: Vec<DossierCode>
 }
 
 /// A dossier ratio counted by the kernel in `slot`, with its lost dossiers when listed.
-fn ratio(s: &Scope, i: &IndicatorConfig, slot: Slot, lists: &mut Option<Lists>) -> IndicatorState {
+pub(super) fn ratio(s: &Scope, i: &IndicatorConfig, slot: Slot, lists: &mut Option<Lists>) -> IndicatorState {
     let (num, den) = (s.tally.num[slot as usize], s.tally.den[slot as usize]);
     let lost = lists.as_mut().map(|l| std::mem::take(&mut l[slot as usize])).unwrap_or_default();
     scored(num, den, points(&i.formula, i.max, num, den), lost)
@@ -337,72 +337,9 @@ fn indicator(s: &Scope, i: &IndicatorConfig, lists: &mut Option<Lists>) -> Indic
         CitizenDataConnectedDossier => ratio(s, i, Slot::CitizenDossier, lists),
         CitizenDataConnectedFormality => {
             let den = s.procedures.len() as u64;
-            let num = used(s, &s.tally.verified, |_| true);
+            let num = super::payment::used(s, &s.tally.verified, |_| true);
             scored(num, den, points(&i.formula, i.max, num, den), Vec::new())
         }
-        OnlinePayment => payment(s, i, lists),
-    }
-}
-
-/// The procedures of the catalog (meeting `keep`) whose first index is in `set`.
-fn used(s: &Scope, set: &Bits, keep: impl Fn(&ProcedureFacts) -> bool) -> u64 {
-    let mut first: HashMap<&ProcedureCode, u32> = HashMap::with_capacity(s.procedures.len());
-    for (i, p) in s.procedures.iter().enumerate() {
-        first.entry(&p.code).or_insert(i as u32);
-    }
-    s.procedures.iter().filter(|p| keep(p) && set.contains(first[&p.code])).count() as u64
-}
-
-/// §1.4: dossiers·A + min(cap, procedures_paid·B) + procedures_used·C, capped at the maximum.
-fn payment(s: &Scope, i: &IndicatorConfig, lists: &mut Option<Lists>) -> IndicatorState {
-    let Formula::Payment { dossiers, procedures_paid, procedures_paid_cap, procedures_used } = i.formula else {
-        return ratio(s, i, Slot::Payment, lists);
-    };
-    let (paid, owing) = (s.tally.num[Slot::Payment as usize], s.tally.den[Slot::Payment as usize]);
-    let nf = s.procedures.iter().filter(|p| p.has_fee).count() as u64;
-    let b = used(s, &s.tally.paid, |p| p.has_fee);
-    let c = used(s, &s.tally.with_dossiers, |p| p.has_fee);
-    let rate = |n: u64, d: u64| (d > 0).then(|| n as f64 / d as f64);
-    let part = |name: &str, name_en: &str, n: u64, d: u64, p: f64| Part {
-        name_vi: name.into(),
-        name_en: name_en.into(),
-        numerator: n,
-        denominator: d,
-        rate: rate(n, d),
-        points: p,
-    };
-    let pa = dossiers * rate(paid, owing).unwrap_or(0.0);
-    let pb = (procedures_paid * rate(b, nf).unwrap_or(0.0)).min(procedures_paid_cap);
-    let pc = procedures_used * rate(c, nf).unwrap_or(0.0);
-    IndicatorState::Scored {
-        numerator: paid,
-        denominator: owing,
-        rate: rate(paid, owing),
-        points: (pa + pb + pc).clamp(0.0, i.max),
-        parts: vec![
-            part(
-                "A: hồ sơ thanh toán trực tuyến / hồ sơ có nghĩa vụ tài chính",
-                "A: dossiers paid online / dossiers with a financial obligation",
-                paid,
-                owing,
-                pa,
-            ),
-            part(
-                "B: TTHC có phí đã có thanh toán trực tuyến / TTHC có phí",
-                "B: fee-bearing procedures with an online payment / fee-bearing procedures",
-                b,
-                nf,
-                pb,
-            ),
-            part(
-                "C: TTHC có phí đã phát sinh hồ sơ / TTHC có phí",
-                "C: fee-bearing procedures with dossiers / fee-bearing procedures",
-                c,
-                nf,
-                pc,
-            ),
-        ],
-        lost: lists.as_mut().map(|l| std::mem::take(&mut l[Slot::Payment as usize])).unwrap_or_default(),
-        lost_petitions: Vec::new(),
+        OnlinePayment => super::payment::payment(s, i, lists),
     }
 }

@@ -19,6 +19,7 @@ pub mod config;
 pub mod facts;
 pub mod forecast;
 pub mod kernel;
+mod payment;
 pub mod period;
 pub mod progress;
 pub mod ranking;

@@ -74,9 +74,7 @@ pub async fn upload_files(
         if bytes.is_empty() {
             return Err(FileError::Empty { name: part.name }.into());
         }
-        if files::MediaType::sniff(&bytes).is_none() {
-            return Err(FileError::UnsupportedType { name: part.name }.into());
-        }
+        files::check(&bytes, &part.name, limits)?;
         checked.push((part.name, bytes));
     }
     let now = state.now();
@@ -125,7 +123,8 @@ pub async fn dossier_file(state: &AppState, d: &motcua_domain::dossier::Dossier,
     Ok(files::download(&meta, bytes, &stem))
 }
 
-/// Refuses files that were never uploaded (a submission's components, a result): 422 naming `field`.
+/// Refuses files that were never uploaded (a submission's components, a result), 422, and more files
+/// or bytes than a dossier may hold ([`files::check_dossier`]), 413, naming `field`.
 pub async fn check_uploaded(state: &AppState, field: &str, hashes: &[String]) -> ApiResult<()> {
     for h in hashes {
         if state.db.blob_meta(h).await?.is_none() {
@@ -138,5 +137,7 @@ pub async fn check_uploaded(state: &AppState, field: &str, hashes: &[String]) ->
             .with_field(field));
         }
     }
-    Ok(())
+    files::check_dossier(&state.db, UploadLimits::current(), hashes.iter().map(String::as_str))
+        .await
+        .map_err(|e| ApiError::from(e).with_field(field))
 }

@@ -143,7 +143,8 @@ pub async fn replay_dead(
 /// A Prometheus gauge: name, help text, and its value for one connector.
 type Gauge = (&'static str, &'static str, fn(&ConnectorView) -> i64);
 
-/// The sync gauges in Prometheus text format (per connector: pending, retrying, dead, lag).
+/// The sync gauges in Prometheus text format (per connector: pending, retrying, dead, lag), then
+/// the HTTP, notification and dossier figures of [`crate::observe::render`].
 pub async fn metrics(State(state): State<AppState>) -> ApiResult<impl IntoResponse> {
     let now = state.now();
     let rows: Vec<ConnectorView> = state.db.sync_status().await?.into_iter().map(|c| view(c, now)).collect();
@@ -168,6 +169,7 @@ pub async fn metrics(State(state): State<AppState>) -> ApiResult<impl IntoRespon
         ));
         out.push_str(&format!("# TYPE {name} gauge\n{name} {}\n", run.outcome.map(|n| n as i64).unwrap_or(-1)));
     }
+    crate::observe::render(&mut out, &state.db.ops_figures().await?, now);
     Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], out))
 }
 

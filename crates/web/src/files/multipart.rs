@@ -38,12 +38,12 @@ pub fn accept(m: Result<Multipart, MultipartRejection>) -> Result<Multipart, Fil
     m.map_err(|e| FileError::Unreadable(e.body_text()))
 }
 
-/// Reads every part. Empty file inputs (nothing chosen) are skipped; a file over the size limit
-/// or beyond the count limit is refused; a body over the route's limit ends the reading with
+/// Reads every part. Empty file inputs (nothing chosen) are skipped; a file over the size limit,
+/// beyond the count limit or taking the request's files over the dossier total is refused; a body over the route's limit ends the reading with
 /// the file being read refused as too large.
 pub async fn read(mut m: Multipart, limits: UploadLimits) -> Result<Upload, FileError> {
     let mut upload = Upload::default();
-    let mut kept = 0usize;
+    let (mut kept, mut kept_bytes) = (0usize, 0usize);
     loop {
         let mut field = match m.next_field().await {
             Ok(Some(f)) => f,
@@ -98,8 +98,10 @@ pub async fn read(mut m: Multipart, limits: UploadLimits) -> Result<Upload, File
         let result = match outcome {
             Err(e) => Err(e),
             Ok(()) if kept >= limits.max_files => Err(FileError::TooMany { limits }),
+            Ok(()) if kept_bytes + bytes.len() > limits.max_dossier_bytes => Err(FileError::DossierTooLarge { limits }),
             Ok(()) => {
                 kept += 1;
+                kept_bytes += bytes.len();
                 Ok(bytes)
             }
         };

@@ -72,14 +72,15 @@ impl NotifyConfig {
         }
         if let Some(url) = env("MOTCUA_ZNS_URL") {
             let need = |name: &str| env(name).ok_or_else(|| format!("MOTCUA_ZNS_URL is set: {name} is required"));
-            cfg.zns = Some(Arc::new(ZnsConfig {
-                api_url: url,
-                oauth_url: env("MOTCUA_ZNS_OAUTH_URL").unwrap_or_else(|| "https://oauth.zaloapp.com".into()),
-                app_id: need("MOTCUA_ZNS_APP_ID")?,
-                secret_key: need("MOTCUA_ZNS_SECRET_KEY")?,
-                templates: ZnsConfig::parse_templates(&need("MOTCUA_ZNS_TEMPLATES")?)?,
-                tokens: tokio::sync::Mutex::new((need("MOTCUA_ZNS_ACCESS_TOKEN")?, need("MOTCUA_ZNS_REFRESH_TOKEN")?)),
-            }));
+            cfg.zns = Some(Arc::new(ZnsConfig::new(
+                url,
+                env("MOTCUA_ZNS_OAUTH_URL").unwrap_or_else(|| "https://oauth.zaloapp.com".into()),
+                need("MOTCUA_ZNS_APP_ID")?,
+                need("MOTCUA_ZNS_SECRET_KEY")?,
+                ZnsConfig::parse_templates(&need("MOTCUA_ZNS_TEMPLATES")?)?,
+                // Stored in the database on first use; a refreshed pair stored there wins.
+                (need("MOTCUA_ZNS_ACCESS_TOKEN")?, need("MOTCUA_ZNS_REFRESH_TOKEN")?),
+            )));
         }
         if cfg.smtp.is_none() && cfg.sms.is_none() && cfg.zns.is_none() {
             return Ok(None);

@@ -3,7 +3,8 @@
 //!
 //! - [`email`]: SMTP through `lettre` (HTML + text parts);
 //! - [`sms`]: a brandname-style HTTP SMS gateway (JSON), with delivery reports to our callback;
-//! - [`zns`]: Zalo ZNS template messages (token refresh, delivery events);
+//! - [`zns`]: Zalo ZNS template messages (token refresh, delivery events); the tokens are shared
+//!   through the database by the app servers (`zns_token`);
 //! - [`worker`]: claim, render the unit's Vietnamese template, send, record, retry with backoff;
 //! - [`config`]: all of it from the environment.
 
@@ -12,6 +13,7 @@ pub mod email;
 pub mod sms;
 pub mod worker;
 pub mod zns;
+mod zns_token;
 
 pub use worker::{NotifyConfig, spawn};
 

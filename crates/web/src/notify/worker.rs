@@ -69,6 +69,9 @@ struct Senders {
     cfg: NotifyConfig,
     mailer: Option<Mailer>,
     client: reqwest::Client,
+    /// Where the ZNS tokens are shared with the other app servers.
+    db: Db,
+    clock: Arc<dyn Clock>,
 }
 
 /// Starts the worker; abort the handle to stop it.
@@ -80,7 +83,7 @@ pub fn spawn(db: Db, clock: Arc<dyn Clock>, cfg: NotifyConfig) -> Result<tokio::
         .pool_max_idle_per_host(cfg.batch as usize)
         .build()
         .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
-    let senders = Arc::new(Senders { cfg, mailer, client });
+    let senders = Arc::new(Senders { cfg, mailer, client, db: db.clone(), clock: clock.clone() });
     Ok(tokio::spawn(run(db, clock, senders)))
 }
 
@@ -190,7 +193,8 @@ async fn send(s: &Senders, m: &NotifyMessage, template: &Template) -> Result<(St
                 .zns
                 .as_ref()
                 .ok_or_else(|| SendError::permanent("Zalo ZNS is not configured (MOTCUA_ZNS_URL)"))?;
-            send_zns(&s.client, cfg, m.notice.kind, &m.recipient, &m.key, params).await.map(|id| (id, false))
+            let store = (&s.db, s.clock.as_ref());
+            send_zns(&s.client, cfg, store, m.notice.kind, &m.recipient, &m.key, params).await.map(|id| (id, false))
         }
     }
 }

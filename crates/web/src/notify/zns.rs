@@ -7,19 +7,26 @@
 //! - Error -124 / -216 (access token invalid or expired): refresh once with
 //!   `POST {oauth}/v4/oa/access_token`, header `secret_key`, form `refresh_token`, `app_id`,
 //!   `grant_type=refresh_token` → `{"access_token","refresh_token","expires_in"}` (the refresh
-//!   token is single-use: the new one replaces it), then send again.
+//!   token is single-use: the new one replaces it), then send again. The tokens live in the
+//!   database (`zns_tokens`), so a restart keeps a refreshed pair and, with several app servers,
+//!   exactly one spends the refresh token (a compare-and-swap claim); the others wait for the
+//!   new generation and re-read it.
 //! - Delivery: Zalo posts the event `user_received_message` (with `msg_id`) to the OA's webhook
 //!   (our `/api/v1/notify/zns-events`), signed `X-ZEvent-Signature: mac=sha256(app_id + body +
 //!   timestamp + OA secret key)`.
 
 use std::collections::BTreeMap;
 
+use motcua_domain::clock::Clock;
 use motcua_domain::notify::NoticeKind;
+use motcua_storage::Db;
+use motcua_storage::notify::ZnsTokens;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use tokio::sync::Mutex;
 
 use super::SendError;
+use super::zns_token::{current, renew};
 
 /// Zalo's errors meaning the access token must be refreshed.
 pub const TOKEN_ERRORS: [i64; 2] = [-124, -216];
@@ -36,11 +43,24 @@ pub struct ZnsConfig {
     /// The ZNS template registered with Zalo for each notice kind (a kind without one fails over
     /// to the next channel).
     pub templates: BTreeMap<NoticeKind, String>,
-    /// (access token, refresh token), replaced on refresh.
-    pub tokens: Mutex<(String, String)>,
+    /// The configured (access token, refresh token): stored in the database on first use only.
+    pub seed: (String, String),
+    /// This server's copy of the stored tokens (loaded on first use, replaced on refresh).
+    pub tokens: Mutex<Option<ZnsTokens>>,
 }
 
 impl ZnsConfig {
+    pub fn new(
+        api_url: String,
+        oauth_url: String,
+        app_id: String,
+        secret_key: String,
+        templates: BTreeMap<NoticeKind, String>,
+        seed: (String, String),
+    ) -> ZnsConfig {
+        ZnsConfig { api_url, oauth_url, app_id, secret_key, templates, seed, tokens: Mutex::new(None) }
+    }
+
     /// Parses `received=231234,supplement=231235` into template ids per kind.
     pub fn parse_templates(s: &str) -> Result<BTreeMap<NoticeKind, String>, String> {
         let mut out = BTreeMap::new();
@@ -99,6 +119,7 @@ pub struct TokenAnswer {
 pub async fn send(
     client: &reqwest::Client,
     cfg: &ZnsConfig,
+    store: (&Db, &dyn Clock),
     kind: NoticeKind,
     phone: &str,
     key: &str,
@@ -115,7 +136,8 @@ pub async fn send(
     };
     let mut refreshed = false;
     loop {
-        let token = cfg.tokens.lock().await.0.clone();
+        let current = current(cfg, store).await?;
+        let token = current.access.clone();
         let url = format!("{}/message/template", cfg.api_url.trim_end_matches('/'));
         let resp = client
             .post(url)
@@ -135,7 +157,7 @@ pub async fn send(
         match answer {
             ZaloAnswer { error: 0, data: Some(d), .. } => return Ok(d.msg_id),
             ZaloAnswer { error, .. } if TOKEN_ERRORS.contains(&error) && !refreshed => {
-                refresh(client, cfg, &token).await?;
+                renew(client, cfg, store, &current).await?;
                 refreshed = true;
             }
             ZaloAnswer { error, message, .. } if TOKEN_ERRORS.contains(&error) => {
@@ -149,38 +171,6 @@ pub async fn send(
                 return Err(SendError::permanent(format!("ZNS error {error}: {message}")));
             }
         }
-    }
-}
-
-/// Refreshes the access token, unless another send already did (the token in use changed).
-async fn refresh(client: &reqwest::Client, cfg: &ZnsConfig, stale: &str) -> Result<(), SendError> {
-    let mut tokens = cfg.tokens.lock().await;
-    if tokens.0 != stale {
-        return Ok(());
-    }
-    let url = format!("{}/v4/oa/access_token", cfg.oauth_url.trim_end_matches('/'));
-    let form = [("refresh_token", tokens.1.as_str()), ("app_id", cfg.app_id.as_str()), ("grant_type", "refresh_token")];
-    let resp = client
-        .post(url)
-        .header("secret_key", &cfg.secret_key)
-        .form(&form)
-        .send()
-        .await
-        .map_err(|e| SendError::temporary(format!("Zalo OAuth unreachable: {e}")))?;
-    let status = resp.status();
-    let answer: TokenAnswer =
-        resp.json().await.map_err(|e| SendError::temporary(format!("Zalo OAuth HTTP {status}: {e}")))?;
-    match answer {
-        TokenAnswer { access_token: Some(a), refresh_token: Some(r), .. } => {
-            tracing::info!("ZNS access token refreshed");
-            *tokens = (a, r);
-            Ok(())
-        }
-        TokenAnswer { error, error_description, .. } => Err(SendError::temporary(format!(
-            "Zalo OAuth refused the refresh token: {} {}",
-            error.unwrap_or_default(),
-            error_description.unwrap_or_default()
-        ))),
     }
 }
 

@@ -31,6 +31,8 @@ pub struct QueuePage {
     pub layout: Layout,
     pub rows: Vec<WaitingRow>,
     pub sent: bool,
+    /// False when this server has no Zalo OA configured: the page explains how to set it up.
+    pub configured: bool,
 }
 
 /// A line of the conversation.
@@ -85,6 +87,10 @@ pub async fn show_queue(
     SignedIn(staff): SignedIn,
     Query(q): Query<SentQuery>,
 ) -> PageResult {
+    if state.assistant.is_none() {
+        let layout = layout.titled("Tin nhắn Zalo chờ trả lời", "Zalo messages waiting").signed_in(&staff);
+        return Ok(QueuePage { layout, rows: Vec::new(), sent: false, configured: false }.into_response());
+    }
     let layout = allowed(&state, layout, &staff)?;
     let a = assistant(&state).or_page(&layout)?;
     let list = state.db.waiting(&a.cfg.unit, 500).await.or_page(&layout)?;
@@ -92,7 +98,7 @@ pub async fn show_queue(
         .into_iter()
         .map(|w| WaitingRow { id: w.id, user: short(&w.user_id), text: w.text, at: words::when(layout.lang, w.at) })
         .collect();
-    Ok(QueuePage { layout, rows, sent: q.xong.is_some() }.into_response())
+    Ok(QueuePage { layout, rows, sent: q.xong.is_some(), configured: true }.into_response())
 }
 
 async fn reply_page(

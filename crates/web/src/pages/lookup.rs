@@ -85,6 +85,8 @@ pub struct LookupResultPage {
     pub errors: Vec<FieldError>,
     /// The notices sent to the citizen (recipient masked).
     pub sent: super::notify_sent::SentList,
+    /// With the secret: the notification channel orders to choose from.
+    pub channels: Vec<super::lookup_channels::ChannelChoice>,
 }
 
 impl LookupResultPage {
@@ -226,7 +228,7 @@ pub async fn show_dossier(
     let code = DossierCode::parse(&code).map_err(|e| ApiError::invalid(&e)).or_page(&layout)?;
     let d = open_dossier(&state, &code, &proof).await.or_page(&layout)?;
     let mut page = result_page(&state, layout, &d, &proof, Vec::new()).await?;
-    page.done = q.da.filter(|d| d == "bo-sung" || d == "danh-gia");
+    page.done = q.da.filter(|d| matches!(d.as_str(), "bo-sung" | "danh-gia" | "kenh"));
     Ok(page.into_response())
 }
 
@@ -246,6 +248,10 @@ pub async fn result_page(
     let (calendar, _) = calendar_for(state, d).await.or_page(&layout)?;
     let late = d.timeliness(&calendar, state.now()) == Some(motcua_domain::calendar::Timeliness::Late);
     let full = matches!(proof, Proof::Secret(_));
+    let channels = match full {
+        true => super::lookup_channels::choices(state, lang, d).await.or_page(&layout)?,
+        false => Vec::new(),
+    };
     let owed = match full && d.ended_at.is_none() && d.fee_total() > 0 {
         true => Some(super::payment::still_owed(state, d).await.or_page(&layout)?).filter(|o| *o > 0),
         false => None,
@@ -295,6 +301,7 @@ pub async fn result_page(
         comment: String::new(),
         errors,
         sent,
+        channels,
         layout,
     })
 }

@@ -21,7 +21,7 @@ use crate::files::{self, UploadLimits, multipart};
 use crate::state::AppState;
 
 /// The dossier for a citizen who proved it with its secret in this browser.
-async fn with_secret(
+pub(super) async fn with_secret(
     state: &AppState,
     layout: &Layout,
     headers: &HeaderMap,

@@ -24,6 +24,7 @@ pub mod index_report;
 pub mod intake;
 pub mod lookup;
 pub mod lookup_actions;
+pub mod lookup_channels;
 pub mod my_dossiers;
 pub mod not_found;
 pub mod notify_sent;

@@ -33,6 +33,8 @@ pub struct RankingPage {
     pub province_total: String,
     pub lines: Vec<RankLine>,
     pub chart: BarChart,
+    /// Units (name and code) with a broken event chain (see `motcua verify`).
+    pub tampered: Vec<String>,
 }
 
 pub async fn show_ranking(
@@ -84,6 +86,10 @@ pub async fn show_ranking(
         previous: r.previous_period.clone(),
         province_total: points(r.province_total),
         chart: bars(super::t(lang, "Tổng điểm (30 đơn vị đứng đầu)", "Total (top 30)"), &top),
+        tampered: {
+            let broken = state.hardening.integrity.broken_units(&state).unwrap_or_default();
+            lines.iter().filter(|l| broken.contains(&l.unit)).map(|l| format!("{} ({})", l.name, l.unit)).collect()
+        },
         lines,
         layout,
     }

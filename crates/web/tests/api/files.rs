@@ -56,9 +56,26 @@ pub fn pdf(tag: &str) -> Vec<u8> {
     format!("%PDF-1.4\n% {tag}\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n").into_bytes()
 }
 
-pub fn png(tag: &str) -> Vec<u8> {
-    let mut b = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
+/// A PNG whose header declares `width` × `height` pixels, made unique by `tag`.
+pub fn png_sized(tag: &str, width: u32, height: u32) -> Vec<u8> {
+    let mut b = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
+    b.extend_from_slice(&width.to_be_bytes());
+    b.extend_from_slice(&height.to_be_bytes());
+    b.extend_from_slice(&[8, 2, 0, 0, 0, 0, 0, 0, 0]);
     b.extend_from_slice(tag.as_bytes());
+    b
+}
+
+pub fn png(tag: &str) -> Vec<u8> {
+    png_sized(tag, 1240, 1754)
+}
+
+/// A JPEG whose frame header declares `width` × `height` pixels.
+pub fn jpeg_sized(width: u16, height: u16) -> Vec<u8> {
+    let mut b = vec![0xFF, 0xD8, 0xFF, 0xE0, 0, 4, 0, 0, 0xFF, 0xC0, 0, 11, 8];
+    b.extend_from_slice(&height.to_be_bytes());
+    b.extend_from_slice(&width.to_be_bytes());
+    b.extend_from_slice(&[1, 1, 0x11, 0, 0xFF, 0xDA, 0, 2, 0xFF, 0xD9]);
     b
 }
 
@@ -279,7 +296,7 @@ async fn a_refused_file_on_the_form_keeps_what_was_entered_and_the_files_already
         for (f, c) in fields.iter().zip(&required).skip(2) {
             parts.push(Part::file(f, "x.png", "image/png", png(c)));
         }
-        parts.push(Part::file(f1, "giay-chung-sinh.jpg", "image/jpeg", vec![0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3]));
+        parts.push(Part::file(f1, "giay-chung-sinh.jpg", "image/jpeg", jpeg_sized(1240, 1754)));
         let (status, html, _) = post_step(&app, &token, parts).await;
         assert_eq!(status, StatusCode::OK, "{html}");
         assert!(html.contains("Kiểm tra lại thông tin trước khi gửi"));
@@ -300,6 +317,92 @@ async fn a_refused_file_on_the_form_keeps_what_was_entered_and_the_files_already
         let comps = list["items"][0]["components"].as_array().unwrap().clone();
         assert_eq!(comps.len(), files.len(), "{list}");
         assert!(comps.iter().all(|c| c["file_sha256"].as_str().is_some_and(|h| h.len() == 64)), "{comps:?}");
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn hostile_files_are_refused_from_their_content_with_vi_and_en_reasons_and_nothing_is_stored() {
+    let zip = b"PK\x03\x04\x14\0\0\0\x08\0[Content_Types].xml word/document.xml".to_vec();
+    let mut garbage = b"%PDF-1.7\n".to_vec();
+    garbage.extend((0..4096u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8));
+    let script = b"%PDF-1.7\n1 0 obj << /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >> endobj\n%%EOF\n";
+    let cases: Vec<(&str, Vec<u8>, StatusCode, &str, &str)> = vec![
+        ("bom.pdf", zip.clone(), StatusCode::UNPROCESSABLE_ENTITY, "FILE_TYPE_NOT_ALLOWED", "not a PDF, JPEG or PNG"),
+        ("don.docx", zip, StatusCode::UNPROCESSABLE_ENTITY, "FILE_TYPE_NOT_ALLOWED", "not a PDF, JPEG or PNG"),
+        (
+            "cut.pdf",
+            b"%PDF-1.4\n1 0 obj <<>> endobj\n".to_vec(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "FILE_MALFORMED",
+            "damaged",
+        ),
+        ("rac.pdf", garbage, StatusCode::UNPROCESSABLE_ENTITY, "FILE_MALFORMED", "damaged"),
+        ("js.pdf", script.to_vec(), StatusCode::UNPROCESSABLE_ENTITY, "FILE_ACTIVE_CONTENT", "scripts"),
+        (
+            "bomb.png",
+            png_sized("b", 100_000, 100_000),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "IMAGE_TOO_MANY_PIXELS",
+            "100000×100000",
+        ),
+        (
+            "bomb.jpg",
+            jpeg_sized(65_000, 65_000),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "IMAGE_TOO_MANY_PIXELS",
+            "65000×65000",
+        ),
+        (
+            "cut.png",
+            b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\0".to_vec(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "FILE_MALFORMED",
+            "damaged",
+        ),
+        (
+            "cut.jpg",
+            vec![0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3],
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "FILE_MALFORMED",
+            "damaged",
+        ),
+    ];
+    for backend in BACKENDS {
+        let app = TestApp::spawn(backend).await;
+        for (name, bytes, status, code, en) in &cases {
+            // Each comes after a good file in the same request: nothing at all is stored.
+            let parts = [
+                Part::file("file", "to-khai.pdf", "application/pdf", pdf("good")),
+                Part::file("file", name, "application/pdf", bytes.clone()),
+            ];
+            let (s, e) = upload(&app, &parts).await;
+            assert_eq!((s, e["code"].as_str()), (*status, Some(*code)), "{backend:?} {name}: {e}");
+            assert!(e["message_vi"].as_str().unwrap().contains(name), "{name}: {e}");
+            assert!(e["message_en"].as_str().unwrap().contains(en), "{name}: {e}");
+            assert_eq!(blob_count(&app).await, 0, "{backend:?} {name}: a refused upload stores nothing");
+        }
+        // A sane scan is accepted (A4 at 150 dpi).
+        let (s, files) = upload(&app, &[Part::file("file", "a.jpg", "image/jpeg", jpeg_sized(1240, 1754))]).await;
+        assert_eq!((s, files[0]["media_type"].as_str()), (StatusCode::CREATED, Some("image/jpeg")), "{files}");
+
+        // Files within the per-file limit that together exceed a dossier's total (30 MiB by default).
+        let sized = |tag: &str, n: usize| {
+            let mut b = pdf(tag);
+            b.splice(9..9, std::iter::repeat_n(b' ', n));
+            b
+        };
+        let mib = 1024 * 1024;
+        let parts: Vec<Part> = ["t1", "t2", "t3"]
+            .iter()
+            .map(|t| Part::file("file", "scan.pdf", "application/pdf", sized(t, 9 * mib)))
+            .chain([Part::file("file", "them.pdf", "application/pdf", sized("t4", 3 * mib + mib / 2))])
+            .collect();
+        let (s, e) = upload(&app, &parts).await;
+        assert_eq!((s, e["code"].as_str()), (StatusCode::PAYLOAD_TOO_LARGE, Some("DOSSIER_FILES_TOO_LARGE")), "{e}");
+        assert!(e["message_vi"].as_str().unwrap().contains("30 MB"), "{e}");
+        assert!(e["message_en"].as_str().unwrap().contains("30 MB"), "{e}");
+        assert_eq!(blob_count(&app).await, 1, "only the good scan is stored");
         app.stop().await;
     }
 }

@@ -250,6 +250,10 @@ async fn the_index_page_warns_about_a_unit_whose_event_chain_is_broken() {
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
         assert!(warned, "the index page of the affected unit warns");
+        // The province's ranking names the unit.
+        let monitor = app.token("86", Role::ProvinceMonitor).await;
+        let ranking = crate::slips::get_page(&app, "/can-bo/xep-hang", &monitor).await.text().await.unwrap();
+        assert!(ranking.contains("canh-bao-toan-ven") && ranking.contains("(28777)"), "the ranking warns");
         assert!(!index_page(&app, &other).await.contains("canh-bao-toan-ven"), "other units are not flagged");
         app.stop().await;
     }

@@ -11,6 +11,7 @@ mod hardening;
 mod harness;
 mod index;
 mod lookup;
+mod metrics;
 mod navigation;
 mod notify_pages;
 mod oidc;

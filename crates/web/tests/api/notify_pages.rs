@@ -64,10 +64,16 @@ async fn directors_preview_then_save_their_units_templates() {
         assert_eq!(all.as_array().unwrap().iter().filter(|t| t["custom"] == true).count(), 1);
         let body = json!({"subject": "x", "body": "{name}", "sms": "{code} {amount}"});
         let (status, e) = app.post("/api/v1/notify/templates/received/preview", Some(&director), body).await;
-        assert_eq!((status, e["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("TEMPLATE_UNKNOWN_PLACEHOLDER")));
+        assert_eq!(
+            (status, e["code"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("TEMPLATE_UNKNOWN_PLACEHOLDER"))
+        );
         assert!(e["message_en"].as_str().unwrap().contains("{amount}"));
         let reset = [("csrf", CSRF), ("thao_tac", "mac-dinh")];
-        assert_eq!(post_form(&app, "/can-bo/mau-thong-bao/received", &director, &reset).await.status(), StatusCode::SEE_OTHER);
+        assert_eq!(
+            post_form(&app, "/can-bo/mau-thong-bao/received", &director, &reset).await.status(),
+            StatusCode::SEE_OTHER
+        );
         assert!(app.db.unit_templates(&unit).await.unwrap().is_empty());
         app.stop().await;
     }

@@ -282,7 +282,7 @@ async fn counter_intake_receives_a_walk_in_with_scans_and_assistance_and_prints_
     let birth = motcua_domain::catalog::seed_procedures().into_iter().find(|p| p.code.as_str() == "1.001193").unwrap();
     let (first, second) = (birth.components[0].code.clone(), birth.components[1].code.clone());
     let scan_field = format!("scan_{first}");
-    let png: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR scanned birth certificate";
+    let png: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\x04\xd8\0\0\x06\xda\x08\x02\0\0\0 scanned birth certificate";
     for backend in BACKENDS {
         let app = TestApp::spawn(backend).await;
         let officer = app.token("28777", Role::IntakeOfficer).await;

@@ -12,7 +12,8 @@ fn exe_bytes() -> Vec<u8> {
 }
 
 fn png_bytes(tag: &str) -> Vec<u8> {
-    let mut b = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
+    // A PNG header declaring an A4 scan at 150 dpi (1240 × 1754): uploads check the declared size.
+    let mut b = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\x04\xd8\0\0\x06\xda\x08\x02\0\0\0".to_vec();
     b.extend_from_slice(tag.as_bytes());
     b
 }
