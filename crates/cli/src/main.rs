@@ -123,8 +123,7 @@ enum Command {
 /// Logs to stderr, filtered by `MOTCUA_LOG`, as one JSON object a line or as text
 /// (`MOTCUA_LOG_FORMAT=json|text`; unset: JSON for `serve`, text for the other commands).
 fn init_logs(serve: bool) -> anyhow::Result<()> {
-    let filter =
-        tracing_subscriber::EnvFilter::try_from_env("MOTCUA_LOG").unwrap_or_else(|_| "info,sqlx=warn".into());
+    let filter = tracing_subscriber::EnvFilter::try_from_env("MOTCUA_LOG").unwrap_or_else(|_| "info,sqlx=warn".into());
     let json = match std::env::var("MOTCUA_LOG_FORMAT").unwrap_or_default().trim() {
         "" => serve,
         "json" => true,

@@ -61,10 +61,11 @@ fn service_settings(unit: &str) -> std::collections::BTreeMap<String, String> {
     for line in unit.lines().map(str::trim) {
         if line.starts_with('[') {
             section = line;
-        } else if section == "[Service]" && !line.starts_with('#') {
-            if let Some((k, v)) = line.split_once('=') {
-                map.insert(k.trim().to_string(), v.trim().to_string());
-            }
+        } else if section == "[Service]"
+            && !line.starts_with('#')
+            && let Some((k, v)) = line.split_once('=')
+        {
+            map.insert(k.trim().to_string(), v.trim().to_string());
         }
     }
     map
@@ -136,7 +137,9 @@ async fn deb_installs_and_the_service_starts() {
 
     let listed = run(Command::new("dpkg").args(["-L", "motcua"]));
     let unit_path = listed.lines().find(|l| l.ends_with("/motcua.service")).expect("the unit is installed");
-    run(Command::new("systemd-analyze").args(["verify", unit_path]));
+    let verify = Command::new("systemd-analyze").args(["verify", unit_path]).output().unwrap();
+    let complaints = String::from_utf8_lossy(&verify.stderr);
+    assert!(verify.status.success() && complaints.trim().is_empty(), "systemd-analyze verify:\n{complaints}");
     let unit = service_settings(&std::fs::read_to_string(unit_path).unwrap());
     assert_eq!(unit["User"], "motcua");
     for hardening in ["NoNewPrivileges", "ProtectSystem", "ProtectHome", "PrivateTmp", "ReadWritePaths"] {
@@ -152,7 +155,7 @@ async fn deb_installs_and_the_service_starts() {
     let port = free_port();
     env.push(("MOTCUA_LISTEN".into(), format!("127.0.0.1:{port}")));
     let mut argv = unit["ExecStart"].split_whitespace();
-    let log = dir.path().join("service.log");
+    let log = dir.path().join("service.stderr");
     let mut service = Command::new(argv.next().unwrap())
         .args(argv)
         .env_clear()
@@ -162,8 +165,8 @@ async fn deb_installs_and_the_service_starts() {
         .uid(id("-u"))
         .gid(id("-g"))
         .stdin(Stdio::null())
-        .stdout(std::fs::File::create(&log).unwrap())
-        .stderr(std::fs::File::create(dir.path().join("service.err")).unwrap())
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
         .spawn()
         .expect("starting ExecStart");
 

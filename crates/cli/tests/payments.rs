@@ -1,7 +1,9 @@
 //! Online payment end to end on real processes: `motcua fake-vnpay` and `motcua serve` configured
 //! with `MOTCUA_PAYMENTS_CONFIG` (the secret from the environment), over real HTTP, on SQLite and
 //! PostgreSQL. One payment is confirmed by VNPay's IPN; one whose IPN never comes is settled by
-//! the reconciliation job's status query. The merchant secret never reaches the logs.
+//! the reconciliation job's status query. No secret (merchant secret, staff password and token,
+//! citizens' secrets, metrics token) reaches the server's output, whose log lines are JSON with a
+//! request id.
 
 mod common;
 
@@ -9,11 +11,13 @@ use std::time::{Duration, Instant};
 
 use common::TempDir;
 use common::live::{PASSWORD, Proc, free_port, motcua, post, prepare};
+use common::logs::{assert_json_with_request_ids, assert_no_secret};
 use motcua_domain::catalog::seed_procedures;
 use motcua_storage::scratch;
 use serde_json::{Value, json};
 
 const SECRET: &str = "bi-mat-thu-nghiem-cua-phuong-an-hoi";
+const METRICS_TOKEN: &str = "ma-do-luong-khong-duoc-ghi-log";
 async fn wait_up(url: &str, proc: &mut Proc) {
     let deadline = Instant::now() + Duration::from_secs(30);
     while reqwest::get(url).await.is_err() {
@@ -94,7 +98,12 @@ async fn run(dir: &TempDir, url: &str) {
         "serve",
         motcua(),
         &["serve", "--database", url, "--listen", &format!("127.0.0.1:{our_port}")],
-        &[("MOTCUA_PAYMENTS_CONFIG", config_file.to_str().unwrap()), ("MOTCUA_VNPAY_SECRET_28777", SECRET)],
+        &[
+            ("MOTCUA_PAYMENTS_CONFIG", config_file.to_str().unwrap()),
+            ("MOTCUA_VNPAY_SECRET_28777", SECRET),
+            ("MOTCUA_METRICS_TOKEN", METRICS_TOKEN),
+            ("MOTCUA_LOG_FORMAT", "json"),
+        ],
     );
     wait_up(&format!("{fake}/ledger"), &mut gateway).await;
     wait_up(&format!("{base}/api/v1/health"), &mut server).await;
@@ -120,12 +129,19 @@ async fn run(dir: &TempDir, url: &str) {
     assert_eq!(ledger["txns"][0]["ipn_answers"], json!(["00"]));
     assert_eq!(ledger["txns"][1]["ipn_answers"], json!([]));
     assert!(ledger["queries"].as_u64().unwrap() >= 1);
+    // A caller's request id is kept; the metrics are read with their token.
+    let r = c.get(format!("{base}/metrics")).bearer_auth(METRICS_TOKEN).header("x-request-id", "tram-thu-1").send();
+    let r = r.await.unwrap();
+    assert_eq!((r.status().as_u16(), r.headers()["x-request-id"].to_str().unwrap()), (200, "tram-thu-1"));
+    assert!(r.text().await.unwrap().contains("motcua_dossiers{status=\"processing\",code=\"4\"} 2"));
     drop(server);
     drop(gateway);
+    let secrets = [SECRET, PASSWORD, METRICS_TOKEN, &token, &first_secret, &second_secret];
     for label in ["serve", "fake-vnpay"] {
-        let log = std::fs::read_to_string(dir.path().join(format!("{label}.stderr"))).unwrap();
-        assert!(!log.contains(SECRET), "{label} logged the secret");
+        assert_no_secret(dir.path(), label, &secrets);
     }
+    let ids = assert_json_with_request_ids(dir.path(), "serve");
+    assert!(ids.iter().any(|id| id == "tram-thu-1"), "{ids:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

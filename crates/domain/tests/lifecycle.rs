@@ -913,7 +913,9 @@ fn every_event_kind_round_trips_through_json() {
         },
         EventKind::Rated { rating: Rating { score: 4, comment: "Nhanh".into(), complaint: false } },
         EventKind::ApologyIssued { new_due_at: at(2025, 11, 28, 10, 0), reason: "Chờ xác minh".into() },
-        EventKind::Assisted { helper: "Đoàn Thanh niên".into(), session: "Khu phố 3, thứ Sáu".into(), support: None },
+        EventKind::Assisted {
+            helper: "Đoàn Thanh niên".into(), session: "Khu phố 3, thứ Sáu".into(), support: None
+        },
         EventKind::PaymentRecorded {
             payment: motcua_domain::payment::PaymentRef::parse("MC0123456789ABCDEF").unwrap(),
             method: motcua_domain::payment::PaymentMethod::Vnpay,

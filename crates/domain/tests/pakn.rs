@@ -128,7 +128,10 @@ fn only_staff_of_the_unit_handle_and_only_the_citizen_rates_once() {
         decide_with(&p, &staff(Role::ProvinceMonitor, "28777"), &answer, at, &cal, &PaknDeadlines::default()),
         Err(PaknError::Forbidden)
     );
-    assert_eq!(decide_with(&p, &Actor::Citizen, &answer, at, &cal, &PaknDeadlines::default()), Err(PaknError::Forbidden));
+    assert_eq!(
+        decide_with(&p, &Actor::Citizen, &answer, at, &cal, &PaknDeadlines::default()),
+        Err(PaknError::Forbidden)
+    );
     let rate = PetitionCommand::Rate { satisfaction: "dissatisfied".into(), comment: "".into(), recomplaint: true };
     assert!(matches!(
         decide_with(&p, &Actor::Citizen, &rate, at, &cal, &PaknDeadlines::default()),
@@ -225,7 +228,10 @@ fn a_transfer_moves_the_petition_to_the_right_unit_and_restarts_the_settle_clock
     let at = vn(2026, 12, 1, 9, 0);
     // Bad inputs are refused and change nothing.
     for (to, reason) in [("2877", "Sai đơn vị."), ("28777", "Sai đơn vị."), ("86", "Sai đơn vị.")] {
-        assert!(matches!(decide_with(&p, &officer, &transfer(to, reason), at, &cal, &d), Err(PaknError::InvalidUnit(_))));
+        assert!(matches!(
+            decide_with(&p, &officer, &transfer(to, reason), at, &cal, &d),
+            Err(PaknError::InvalidUnit(_))
+        ));
     }
     assert_eq!(decide_with(&p, &officer, &transfer("28756", " "), at, &cal, &d), Err(PaknError::Missing("reason")));
     assert_eq!(

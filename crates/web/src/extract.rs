@@ -17,6 +17,14 @@ pub struct ApiQuery<T>(pub T);
 pub struct ApiPath<T>(pub T);
 
 fn json_error(r: JsonRejection) -> ApiError {
+    if let JsonRejection::MissingJsonContentType(_) = r {
+        return ApiError::new(
+            axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "UNSUPPORTED_MEDIA_TYPE",
+            "Dữ liệu phải được gửi dạng JSON, với tiêu đề Content-Type: application/json.",
+            "The body must be sent as JSON, with the header Content-Type: application/json.",
+        );
+    }
     let detail = r.body_text();
     let mut e = ApiError::bad_request(
         "INVALID_JSON",

@@ -84,12 +84,16 @@ fn span(req: &Request<Body>) -> Span {
         path = req.uri().path())
 }
 
+/// How a request's span is made.
+pub type MakeSpan = fn(&Request<Body>) -> Span;
+
+/// The tracing layer type of [`trace`].
+pub type Trace = TraceLayer<SharedClassifier<ServerErrorsAsFailures>, MakeSpan, DefaultOnRequest, DefaultOnResponse>;
+
 /// The tracing layer (inside [`request_id`]): the span above, one INFO line per response.
-pub fn trace()
--> TraceLayer<SharedClassifier<ServerErrorsAsFailures>, fn(&Request<Body>) -> Span, DefaultOnRequest, DefaultOnResponse>
-{
+pub fn trace() -> Trace {
     TraceLayer::new_for_http()
-        .make_span_with(span as fn(&Request<Body>) -> Span)
+        .make_span_with(span as MakeSpan)
         .on_response(DefaultOnResponse::new().level(Level::INFO).latency_unit(tower_http::LatencyUnit::Millis))
 }
 

@@ -41,3 +41,51 @@ pub fn document() -> String {
     s.push('\n');
     s
 }
+
+/// Documents the error answers every operation can give by its shape rather than by its handler
+/// (all in the [`crate::error::ErrorBody`] envelope), where its own annotation does not already:
+/// a JSON body refused as malformed (400), of the wrong media type (415) or shape (422); path or
+/// query parameters that do not parse (400); and the look-up and sign-in limiter's 429
+/// ([`crate::ratelimit`]) on sign-in and on every dossier and petition reached by its code.
+pub fn add_common_errors(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::path::ParameterIn;
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let limited = path == "/api/v1/auth/login"
+            || path.starts_with("/api/v1/dossiers/{code}")
+            || path.starts_with("/api/v1/petitions/{code}");
+        let ops = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
+        for op in ops.into_iter().flatten() {
+            let json_body = op
+                .request_body
+                .as_ref()
+                .is_some_and(|b| matches!(b, RefOr::T(b) if b.content.contains_key("application/json")));
+            let params = |place: ParameterIn| {
+                op.parameters.iter().flatten().any(|p| matches!(p, RefOr::T(p) if p.parameter_in == place))
+            };
+            let mut add: Vec<(&str, &str)> = Vec::new();
+            if json_body {
+                add.push(("400", "Malformed JSON body (INVALID_JSON)"));
+                add.push(("415", "The body is not sent as application/json (UNSUPPORTED_MEDIA_TYPE)"));
+                add.push(("422", "The JSON body does not have the expected shape (INVALID_JSON)"));
+            }
+            if params(ParameterIn::Path) {
+                add.push(("400", "A path parameter does not parse (INVALID_PATH)"));
+            }
+            if params(ParameterIn::Query) {
+                add.push(("400", "A query parameter is missing or does not parse (INVALID_QUERY)"));
+            }
+            if limited {
+                add.push(("429", "Too many failed sign-ins or look-ups: retry after Retry-After seconds"));
+            }
+            for (status, description) in add {
+                op.responses.responses.entry(status.to_string()).or_insert_with(|| {
+                    let content = ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build();
+                    RefOr::T(
+                        ResponseBuilder::new().description(description).content("application/json", content).build(),
+                    )
+                });
+            }
+        }
+    }
+}

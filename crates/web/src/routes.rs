@@ -84,6 +84,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .split_for_parts();
     let (router, mut doc) = router_doc;
     doc.merge(upload_api().1);
+    crate::openapi::add_common_errors(&mut doc);
     (router, doc)
 }
 

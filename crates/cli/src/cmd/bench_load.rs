@@ -61,6 +61,8 @@ struct Shared {
     tokens: Vec<String>,
     lookups: Mutex<Vec<(String, String)>>,
     work: Mutex<VecDeque<(String, usize)>>,
+    /// The first few failures, to show what they were.
+    errors: Mutex<Vec<String>>,
 }
 
 pub async fn run(args: Args) -> anyhow::Result<()> {
@@ -125,8 +127,14 @@ async fn one(url: &str, n: usize, args: &Args) -> anyhow::Result<()> {
             .await?;
         tokens.push(r["token"].as_str().context("login token")?.to_string());
     }
-    let shared =
-        Arc::new(Shared { client, bases, tokens, lookups: Mutex::new(Vec::new()), work: Mutex::new(VecDeque::new()) });
+    let shared = Arc::new(Shared {
+        client,
+        bases,
+        tokens,
+        lookups: Mutex::new(Vec::new()),
+        work: Mutex::new(VecDeque::new()),
+        errors: Mutex::new(Vec::new()),
+    });
     for i in 0..40 {
         let (code, secret) = submit(&shared, i).await?;
         shared.lookups.lock().unwrap().push((code.clone(), secret));
@@ -149,9 +157,17 @@ async fn one(url: &str, n: usize, args: &Args) -> anyhow::Result<()> {
                     70..95 => 2,
                     _ => 3,
                 };
+                // No dossier waiting for an officer (all in flight): submit one instead.
+                let kind = if kind == 2 && shared.work.lock().unwrap().is_empty() { 0 } else { kind };
                 let t = Instant::now();
-                let ok = request(&shared, kind, i).await.is_ok();
-                seen.push((kind, t.elapsed(), ok));
+                let outcome = request(&shared, kind, i).await;
+                seen.push((kind, t.elapsed(), outcome.is_ok()));
+                if let Err(e) = outcome {
+                    let mut samples = shared.errors.lock().unwrap();
+                    if samples.len() < 5 {
+                        samples.push(format!("{}: {e:#}", KINDS[kind]));
+                    }
+                }
                 i += 1;
             }
             seen
@@ -186,6 +202,9 @@ async fn one(url: &str, n: usize, args: &Args) -> anyhow::Result<()> {
             at(0.99)
         );
     }
+    for e in shared.errors.lock().unwrap().iter() {
+        println!("  error: {e}");
+    }
     let new = (dossiers1 - dossiers0).max(1);
     println!(
         "  PostgreSQL: {} new dossiers, {:.0} bytes and {:.1} rows per dossier (whole database, with its indexes)",
@@ -212,7 +231,7 @@ async fn size(db: &motcua_storage::Db) -> anyhow::Result<(i64, i64, i64)> {
 /// The largest tables: rows and bytes (with indexes and TOAST).
 async fn tables(db: &motcua_storage::Db) -> anyhow::Result<()> {
     let rows: Vec<(String, i64, i64)> = sqlx::query_as(
-        "SELECT relname, CAST(n_live_tup AS BIGINT), CAST(pg_total_relation_size(relid) AS BIGINT) \
+        "SELECT CAST(relname AS TEXT), CAST(n_live_tup AS BIGINT), CAST(pg_total_relation_size(relid) AS BIGINT) \
          FROM pg_stat_user_tables WHERE n_live_tup > 0 ORDER BY pg_total_relation_size(relid) DESC LIMIT 8",
     )
     .fetch_all(db.pool())
@@ -278,14 +297,18 @@ async fn request(s: &Shared, kind: usize, i: usize) -> anyhow::Result<()> {
                 .send()
                 .await?;
             let status = r.status();
-            r.bytes().await?;
+            let body = r.bytes().await?;
             if status == 200 && step + 1 < STEPS.len() {
                 s.work.lock().unwrap().push_back((code, step + 1));
             }
-            anyhow::ensure!(status == 200, "{command}: HTTP {status}");
+            anyhow::ensure!(
+                status == 200,
+                "{command}: HTTP {status} {}",
+                String::from_utf8_lossy(&body[..body.len().min(200)])
+            );
         }
         _ => {
-            let path = if i % 2 == 0 {
+            let path = if i.is_multiple_of(2) {
                 format!("/api/v1/index/units/{COMMUNE}")
             } else {
                 format!("/api/v1/index/provinces/{PROVINCE}/ranking")

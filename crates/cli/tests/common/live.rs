@@ -19,7 +19,8 @@ pub fn motcua() -> &'static str {
     env!("CARGO_BIN_EXE_motcua")
 }
 
-/// A child process, killed when dropped; its stderr goes to `{label}.stderr` in the test folder.
+/// A child process, killed when dropped; its stderr goes to `{label}.stderr` in the test folder
+/// (stdout to `{label}.stdout`).
 pub struct Proc(pub Child, pub std::path::PathBuf);
 
 impl Proc {
@@ -32,7 +33,7 @@ impl Proc {
             .env_remove("MOTCUA_DATABASE_URL")
             .env("MOTCUA_LOG", "info")
             .stdin(Stdio::null())
-            .stdout(Stdio::null())
+            .stdout(std::fs::File::create(dir.join(format!("{label}.stdout"))).unwrap())
             .stderr(std::fs::File::create(&err).unwrap())
             .spawn()
             .unwrap_or_else(|e| panic!("starting {program}: {e}"));

@@ -4,6 +4,7 @@
 
 pub mod live;
 pub mod load;
+pub mod logs;
 
 use std::path::{Path, PathBuf};
 

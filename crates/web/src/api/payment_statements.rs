@@ -129,7 +129,7 @@ pub struct OpenParam {
 /// The unit's imported credits, oldest first.
 #[utoipa::path(get, path = "/api/v1/units/{code}/bank-credits", tag = "payments",
     params(("code" = String, Path, description = "Unit code"), OpenParam),
-    responses((status = 200, body = Vec<CreditView>), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = Vec<CreditView>), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn list_credits(
     State(state): State<AppState>,
     StaffAuth(staff): StaffAuth,

@@ -218,7 +218,7 @@ pub async fn create_payment(
 /// The dossier's payments, oldest first.
 #[utoipa::path(get, path = "/api/v1/dossiers/{code}/payments", tag = "payments",
     params(("code" = String, Path, description = "Dossier code"), SecretParam),
-    responses((status = 200, body = Vec<PaymentView>), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Vec<PaymentView>), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn list_payments(
     State(state): State<AppState>,
     MaybeStaff(staff): MaybeStaff,

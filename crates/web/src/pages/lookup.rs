@@ -244,7 +244,11 @@ pub async fn result_page(
     let layout = layout.titled("Tra cứu hồ sơ", "Look up a dossier");
     let procedure = state.db.procedure(&d.procedure).await.or_page(&layout)?.map(|p| p.name);
     let events = state.db.events(&d.code).await.or_page(&layout)?;
-    let sent = super::notify_sent::list(lang, NotifyStore::notices(&state.db, &d.code.to_string()).await.or_page(&layout)?, false);
+    let sent = super::notify_sent::list(
+        lang,
+        NotifyStore::notices(&state.db, &d.code.to_string()).await.or_page(&layout)?,
+        false,
+    );
     let (calendar, _) = calendar_for(state, d).await.or_page(&layout)?;
     let late = d.timeliness(&calendar, state.now()) == Some(motcua_domain::calendar::Timeliness::Late);
     let full = matches!(proof, Proof::Secret(_));

@@ -8,11 +8,12 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
+use motcua_domain::notify::outbox::NotifyStore;
 use motcua_domain::pakn::{Petition, PetitionCode, PetitionCommand, PetitionStatus, Satisfaction};
 use motcua_domain::staff::Actor;
 use serde::Deserialize;
 
-use super::{FieldError, Form, Layout, Page, PageFailure, PageResult, check_csrf, message, t};
+use super::{FieldError, Form, Layout, OrPage, Page, PageFailure, PageResult, check_csrf, message, t};
 use crate::api::pakn::{act, not_found, readable};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -60,6 +61,8 @@ pub struct PaknResultPage {
     pub choices: Vec<RateChoice>,
     pub notice: Option<String>,
     pub errors: Vec<FieldError>,
+    /// The notices sent to the petitioner (recipient masked).
+    pub sent: super::notify_sent::SentList,
 }
 
 impl PaknResultPage {
@@ -78,10 +81,18 @@ pub async fn show_pakn_lookup(Page(layout): Page, Query(q): Query<CodeQuery>) ->
     Ok(PaknLookupPage { layout, code: q.ma.unwrap_or_default(), errors: Vec::new() }.into_response())
 }
 
-pub fn result_page(layout: Layout, p: &Petition, secret: &str, now: chrono::DateTime<chrono::Utc>) -> PaknResultPage {
+/// The petition's page for the citizen who proved it with its secret.
+pub async fn result_page(
+    state: &AppState,
+    layout: Layout,
+    p: &Petition,
+    secret: &str,
+) -> Result<PaknResultPage, PageFailure> {
     let lang = layout.lang;
+    let now = state.now();
     let w = |at| super::words::when(lang, at);
-    PaknResultPage {
+    let sent = NotifyStore::notices(&state.db, &p.code.to_string()).await.or_page(&layout)?;
+    Ok(PaknResultPage {
         code: p.code.to_string(),
         secret: secret.into(),
         title: p.title.clone(),
@@ -112,8 +123,9 @@ pub fn result_page(layout: Layout, p: &Petition, secret: &str, now: chrono::Date
             .collect(),
         notice: None,
         errors: Vec::new(),
+        sent: super::notify_sent::list(lang, sent, false),
         layout,
-    }
+    })
 }
 
 /// The code and secret of a form, or the look-up page again with what is wrong.
@@ -157,7 +169,7 @@ pub async fn look_up_pakn(State(state): State<AppState>, Page(layout): Page, for
         Err(errors) => return again(layout, form.get("ma").trim(), errors),
     };
     match readable(&state, None, Some(&secret), &code).await {
-        Ok(p) => Ok(result_page(layout, &p, &secret, state.now()).into_response()),
+        Ok(p) => Ok(result_page(&state, layout, &p, &secret).await?.into_response()),
         Err(e) if e.status == StatusCode::NOT_FOUND => {
             let m = message(layout.lang, &e);
             again(layout, form.get("ma").trim(), vec![FieldError { id: "ma".into(), message: m }])
@@ -205,7 +217,7 @@ pub async fn answer_pakn(
     };
     match act(&state, &Actor::Citizen, &code, cmd).await {
         Ok(p) => {
-            let mut page = result_page(layout, &p, &secret, state.now());
+            let mut page = result_page(&state, layout, &p, &secret).await?;
             page.notice = Some(t(page.layout.lang, done_vi, done_en).into());
             Ok(page.into_response())
         }
@@ -213,7 +225,7 @@ pub async fn answer_pakn(
             let status = e.status;
             let m = message(layout.lang, &e);
             let id = if e.body.field.as_deref() == Some("comment") { "y-kien" } else { field };
-            let mut page = result_page(layout, &current, &secret, state.now());
+            let mut page = result_page(&state, layout, &current, &secret).await?;
             page.errors = vec![FieldError { id: id.into(), message: m }];
             Ok((status, page).into_response())
         }

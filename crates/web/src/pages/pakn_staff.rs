@@ -7,6 +7,7 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
 use chrono::Duration;
+use motcua_domain::notify::outbox::NotifyStore;
 use motcua_domain::pakn::{Petition, PetitionCommand, PetitionStatus};
 use motcua_domain::ports::{CatalogStore, PetitionStore};
 use motcua_domain::staff::{Actor, Role, Staff};
@@ -36,11 +37,14 @@ pub struct PaknListPage {
     pub status: String,
     pub statuses: Vec<(String, String)>,
     pub late: usize,
+    /// The petition just sent on to another unit, which this unit no longer sees.
+    pub transferred: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
 pub struct ListQuery {
     pub trang_thai: Option<String>,
+    pub da_chuyen: Option<String>,
 }
 
 fn row(layout: &Layout, p: &Petition, now: chrono::DateTime<chrono::Utc>) -> PaknRow {
@@ -84,6 +88,7 @@ pub async fn show_pakn_list(
             .collect(),
         status,
         rows,
+        transferred: q.da_chuyen.filter(|c| parse_code(c).is_ok()),
         layout,
     }
     .into_response())
@@ -122,6 +127,8 @@ pub struct PaknDetailPage {
     pub history: Vec<Step>,
     pub notice: Option<String>,
     pub errors: Vec<FieldError>,
+    /// The notices sent to the petitioner, with their delivery status.
+    pub sent: super::notify_sent::SentList,
 }
 
 impl PaknDetailPage {
@@ -174,6 +181,7 @@ async fn detail(
         && matches!(staff.role, Role::IntakeOfficer | Role::Specialist | Role::Leader | Role::CenterDirector);
     let w = |at| super::words::when(lang, at);
     let first_step = p.status == PetitionStatus::Received && p.info_request.is_none();
+    let sent = NotifyStore::notices(&state.db, &code.to_string()).await.or_page(&layout)?;
     Ok(PaknDetailPage {
         topic: t(lang, p.topic.name_vi(), p.topic.name_en()).into(),
         status: t(lang, p.status.name_vi(), p.status.name_en()).into(),
@@ -201,6 +209,7 @@ async fn detail(
         history: history(&records).iter().map(|h| Step { at: w(h.at), what: step_words(&layout, &h.kind) }).collect(),
         notice,
         errors,
+        sent: super::notify_sent::list(lang, sent, true),
         p,
         layout,
     })
@@ -230,7 +239,7 @@ pub async fn act_on_pakn(
         "tu-choi" => (PetitionCommand::Reject { reason: text }, "ly-do"),
         "yeu-cau-bo-sung" => (PetitionCommand::RequestInfo { question: text }, "yeu-cau"),
         "tra-loi" => (PetitionCommand::Answer { answer: text }, "tra-loi"),
-        "chuyen" => (PetitionCommand::Transfer { to: form.get("don_vi").to_string(), reason: text }, "chuyen"),
+        "chuyen" => (PetitionCommand::Transfer { to: form.get("don_vi").to_string(), reason: text }, "don-vi"),
         "cong-khai" => (PetitionCommand::Publish, "cong-khai"),
         _ => return Err(PageFailure::new(layout, ApiError::not_found("thao tác này", "This action"))),
     };
@@ -238,6 +247,10 @@ pub async fn act_on_pakn(
     // Staff who may not see it are told it does not exist, before anything else.
     readable(&state, Some(&staff), None, &parsed).await.or_page(&layout)?;
     match act(&state, &Actor::staff(&staff), &parsed, cmd).await {
+        // A transferred petition leaves this unit: go back to the list, which says where it went.
+        Ok(p) if action == "chuyen" => {
+            Ok(Redirect::to(&format!("/can-bo/phan-anh?da_chuyen={}", p.code)).into_response())
+        }
         Ok(p) => Ok(Redirect::to(&format!("/can-bo/phan-anh/{}?xong={action}", p.code)).into_response()),
         Err(e) => {
             let status = e.status;

@@ -501,7 +501,11 @@ async fn render(
         );
     }
     let (slips, apology) = super::slips::offered(&layout, staff, &d, &events, now);
-    let sent = super::notify_sent::list(lang, NotifyStore::notices(&state.db, &d.code.to_string()).await.or_page(&layout)?, true);
+    let sent = super::notify_sent::list(
+        lang,
+        NotifyStore::notices(&state.db, &d.code.to_string()).await.or_page(&layout)?,
+        true,
+    );
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     let page = StaffDossierPage {
         code: d.code.to_string(),

@@ -92,6 +92,11 @@ async fn bad_submissions_are_explained_and_store_nothing() {
         assert_envelope(status, &r.json().await.unwrap(), StatusCode::BAD_REQUEST, "INVALID_JSON");
         let (status, body) = app.post("/api/v1/dossiers", None, json!({"procedure": 5})).await;
         assert_envelope(status, &body, StatusCode::UNPROCESSABLE_ENTITY, "INVALID_JSON");
+        let r = app.client.post(format!("{}/api/v1/dossiers", app.base)).body("{}").send().await.unwrap();
+        let status = r.status();
+        let body: Value = r.json().await.unwrap();
+        assert_envelope(status, &body, StatusCode::UNSUPPORTED_MEDIA_TYPE, "UNSUPPORTED_MEDIA_TYPE");
+        assert!(body["message_vi"].as_str().unwrap().contains("Dữ liệu phải được gửi dạng JSON"), "{body}");
         let (status, body) = app.get("/api/v1/nothing-here", None).await;
         assert_envelope(status, &body, StatusCode::NOT_FOUND, "ROUTE_NOT_FOUND");
         let r = app.client.delete(format!("{}/api/v1/procedures", app.base)).send().await.unwrap();

@@ -40,6 +40,7 @@ mod kit;
 
 mod admin;
 mod backoffice;
+mod channels;
 
 mod citizen;
 mod flows;
