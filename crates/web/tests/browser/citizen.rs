@@ -12,8 +12,9 @@ fn exe_bytes() -> Vec<u8> {
 }
 
 fn png_bytes(tag: &str) -> Vec<u8> {
-    // A PNG header declaring an A4 scan at 150 dpi (1240 × 1754): uploads check the declared size.
-    let mut b = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\x04\xd8\0\0\x06\xda\x08\x02\0\0\0".to_vec();
+    // A PNG header declaring an A4 scan at 150 dpi (1240 × 1754) and its chunk's CRC field:
+    // uploads check the declared size.
+    let mut b = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\x04\xd8\0\0\x06\xda\x08\x02\0\0\0\0\0\0\0".to_vec();
     b.extend_from_slice(tag.as_bytes());
     b
 }
