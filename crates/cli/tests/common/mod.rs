@@ -13,8 +13,11 @@ pub struct TempDir(pub PathBuf);
 
 impl TempDir {
     pub fn new(label: &str) -> TempDir {
+        // Parallel tests can read the same clock value: a counter keeps their folders apart.
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
-        let path = std::env::temp_dir().join(format!("motcua-cli-{label}-{}-{nanos}", std::process::id()));
+        let path = std::env::temp_dir().join(format!("motcua-cli-{label}-{}-{nanos}-{n}", std::process::id()));
         std::fs::create_dir_all(&path).unwrap();
         TempDir(path)
     }

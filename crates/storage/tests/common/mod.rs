@@ -48,8 +48,12 @@ where
     scratch::drop_postgres(&admin, &url).await;
 }
 
-pub fn rand_suffix() -> u128 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()
+/// A suffix no other test of this process gets: parallel tests can read the same clock value.
+pub fn rand_suffix() -> String {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let ns = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+    format!("{ns}-{n}")
 }
 
 pub async fn seed(db: &Db) {

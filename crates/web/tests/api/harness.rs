@@ -74,8 +74,11 @@ impl TestApp {
     pub async fn spawn_with(backend: Backend, configure: impl FnOnce(AppState) -> AppState) -> TestApp {
         let (url, pg, dir) = match backend {
             Backend::Sqlite => {
+                // Parallel tests can read the same clock value: a counter keeps their folders apart.
+                static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+                let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 let dir = std::env::temp_dir().join(format!(
-                    "motcua-api-{}-{}",
+                    "motcua-api-{}-{}-{n}",
                     std::process::id(),
                     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()
                 ));
